@@ -71,7 +71,11 @@ impl fmt::Display for Tag {
             Class::Context => "CONTEXT",
             Class::Private => "PRIVATE",
         };
-        let form = if self.constructed { "constructed" } else { "primitive" };
+        let form = if self.constructed {
+            "constructed"
+        } else {
+            "primitive"
+        };
         write!(f, "[{class} {}] {form}", self.number)
     }
 }
@@ -214,12 +218,7 @@ impl<'a> Reader<'a> {
             }
             // Walk children until end-of-contents to learn where this element ends.
             let mut inner = Reader::nested(&self.data[p..], abs(p), self.depth + 1)?;
-            loop {
-                match inner.next_or_eoc()? {
-                    Some(_) => continue,
-                    None => break,
-                }
-            }
+            while inner.next_or_eoc()?.is_some() {}
             let eoc_end = p + inner.pos;
             (p, eoc_end - 2, eoc_end, true)
         } else {
@@ -255,6 +254,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the next element; an unexpected end-of-contents marker is an error.
+    // Not an Iterator: every step can fail, and callers want `?` on each element.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Tlv<'a>, BerError> {
         let at = self.base + self.pos;
         self.next_or_eoc()?
@@ -285,7 +286,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the next element and checks it is the universal type `number`.
-    pub fn expect_universal(&mut self, number: u32, name: &'static str) -> Result<Tlv<'a>, BerError> {
+    pub fn expect_universal(
+        &mut self,
+        number: u32,
+        name: &'static str,
+    ) -> Result<Tlv<'a>, BerError> {
         let tlv = self.next()?;
         if !tlv.tag.is_universal(number) {
             return Err(BerError::UnexpectedTag {
@@ -412,7 +417,10 @@ impl<'a> Tlv<'a> {
         if !self.tag.is_universal(tags::INTEGER) || self.value.is_empty() || self.value.len() > 8 {
             return Err(BerError::Invalid("expected a small INTEGER"));
         }
-        Ok(self.value.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
+        Ok(self
+            .value
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
     }
 }
 
@@ -431,7 +439,8 @@ mod tests {
     fn reads_definite_and_indefinite() {
         // SEQUENCE (indef) { OCTET STRING (constructed, indef) { "ab", "c" } }
         let data = [
-            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00, 0x00,
+            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00,
+            0x00,
         ];
         let (seq, rest) = Tlv::parse_prefix(&data).unwrap();
         assert!(rest.is_empty());

@@ -85,7 +85,10 @@ fn encode(
 
 fn identifier_octets(tlv: &Tlv<'_>) -> Result<Vec<u8>, BerError> {
     let header_len = tlv.value_offset - tlv.offset;
-    let header = tlv.raw.get(..header_len).ok_or(BerError::Invalid("header out of range"))?;
+    let header = tlv
+        .raw
+        .get(..header_len)
+        .ok_or(BerError::Invalid("header out of range"))?;
     // The identifier ends at the first octet after the tag number's base-128 run.
     let mut end = 1;
     if header.first().map(|b| b & 0x1f) == Some(0x1f) {
@@ -94,7 +97,10 @@ fn identifier_octets(tlv: &Tlv<'_>) -> Result<Vec<u8>, BerError> {
         }
         end += 1;
     }
-    header.get(..end).map(<[u8]>::to_vec).ok_or(BerError::Invalid("header out of range"))
+    header
+        .get(..end)
+        .map(<[u8]>::to_vec)
+        .ok_or(BerError::Invalid("header out of range"))
 }
 
 fn push_header(out: &mut Vec<u8>, outer_tag: Option<u8>, identifier: &[u8], len: usize) {
@@ -123,19 +129,30 @@ mod tests {
     #[test]
     fn sorts_sets_and_defines_lengths() {
         // [0] indefinite { SEQ{02 01 02}, SEQ{02 01 01} }
-        let data = [0xA0, 0x80, 0x30, 0x03, 0x02, 0x01, 0x02, 0x30, 0x03, 0x02, 0x01, 0x01, 0, 0];
+        let data = [
+            0xA0, 0x80, 0x30, 0x03, 0x02, 0x01, 0x02, 0x30, 0x03, 0x02, 0x01, 0x01, 0, 0,
+        ];
         let (tlv, _) = Tlv::parse_prefix(&data).unwrap();
         let kept = to_der(&tlv, Some(0x31), SetOrder::AsReceived).unwrap();
-        assert_eq!(kept, [0x31, 0x0A, 0x30, 0x03, 0x02, 0x01, 0x02, 0x30, 0x03, 0x02, 0x01, 0x01]);
+        assert_eq!(
+            kept,
+            [0x31, 0x0A, 0x30, 0x03, 0x02, 0x01, 0x02, 0x30, 0x03, 0x02, 0x01, 0x01]
+        );
         let sorted = to_der(&tlv, Some(0x31), SetOrder::Canonical).unwrap();
-        assert_eq!(sorted, [0x31, 0x0A, 0x30, 0x03, 0x02, 0x01, 0x01, 0x30, 0x03, 0x02, 0x01, 0x02]);
+        assert_eq!(
+            sorted,
+            [0x31, 0x0A, 0x30, 0x03, 0x02, 0x01, 0x01, 0x30, 0x03, 0x02, 0x01, 0x02]
+        );
     }
 
     #[test]
     fn joins_chunked_strings() {
         let data = [0x24, 0x80, 0x04, 0x01, b'a', 0x04, 0x01, b'b', 0, 0];
         let (tlv, _) = Tlv::parse_prefix(&data).unwrap();
-        assert_eq!(to_der(&tlv, None, SetOrder::AsReceived).unwrap(), [0x04, 0x02, b'a', b'b']);
+        assert_eq!(
+            to_der(&tlv, None, SetOrder::AsReceived).unwrap(),
+            [0x04, 0x02, b'a', b'b']
+        );
     }
 
     #[test]
