@@ -1,1 +1,10 @@
+//! sportello: the desk appliance of an Italian Centro per l'Impiego.
+//! See docs/ and ../shared/docs/architecture.md for the parts and their dependencies.
+
+pub mod cli;
+pub mod codice_fiscale;
 pub mod envelope;
+pub mod i18n;
+pub mod identity;
+pub mod logging;
+pub mod verify;

@@ -1,1 +1,4 @@
-fn main() {}
+fn main() {
+    sportello::logging::init();
+    std::process::exit(sportello::cli::run());
+}

@@ -237,16 +237,16 @@ pub fn open<'a>(input: &'a [u8], buffers: &'a Buffers) -> Result<Envelope<'a>, E
         top_info
     };
 
+    if first_info.content_type != oids::ID_SIGNED_DATA {
+        return Err(EnvelopeError::UnsupportedContentType(
+            first_info.content_type.to_string(),
+        ));
+    }
+    let mut signed_data = SignedData::parse(&first_info.content)?;
     let mut info = first_info;
     let mut kind = first_kind;
     let mut transport_note: Option<&'static str> = None;
     loop {
-        if info.content_type != oids::ID_SIGNED_DATA {
-            return Err(EnvelopeError::UnsupportedContentType(
-                info.content_type.to_string(),
-            ));
-        }
-        let signed_data = SignedData::parse(&info.content)?;
         if signed_data.econtent_type == oids::ID_CT_TST_INFO {
             kind = LevelKind::TimeStampToken;
         }
@@ -289,11 +289,21 @@ pub fn open<'a>(input: &'a [u8], buffers: &'a Buffers) -> Result<Envelope<'a>, E
                 Err(_) => break,
             }
         };
+        // A damaged inner envelope must not hide the outer signatures: report it and
+        // judge what is readable, with the inner bytes as the document.
         let parsed = Tlv::parse_prefix(decoded)
             .map_err(EnvelopeError::from)
-            .and_then(|(tlv, rest)| ContentInfo::parse(tlv).map(|ci| (ci, rest)));
+            .and_then(|(tlv, rest)| ContentInfo::parse(tlv).map(|ci| (ci, rest)))
+            .and_then(|(ci, rest)| {
+                if ci.content_type != oids::ID_SIGNED_DATA {
+                    return Err(EnvelopeError::UnsupportedContentType(
+                        ci.content_type.to_string(),
+                    ));
+                }
+                SignedData::parse(&ci.content).map(|sd| (ci, sd, rest))
+            });
         match parsed {
-            Ok((next, rest)) if next.content_type == oids::ID_SIGNED_DATA => {
+            Ok((next, next_signed, rest)) => {
                 if !rest.is_empty() {
                     warnings.push(format!(
                         "{} byte(s) after the envelope at level {} were ignored",
@@ -305,10 +315,16 @@ pub fn open<'a>(input: &'a [u8], buffers: &'a Buffers) -> Result<Envelope<'a>, E
                     transport_note = Some(transport.label());
                 }
                 info = next;
+                signed_data = next_signed;
                 kind = LevelKind::SignedData;
             }
-            // Looked like an envelope but is not one: the content is the document.
-            _ => break,
+            Err(e) => {
+                warnings.push(format!(
+                    "the content of level {} looks like a signed envelope but cannot be read ({e}); it is treated as the document",
+                    levels.len() - 1
+                ));
+                break;
+            }
         }
     }
     if levels.is_empty() {

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The project's test command (README.md): builds and runs every test.
+# Needs the Debian packages that .ci/run installs (openssl for the test PKI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in openssl; do
+  command -v "$tool" >/dev/null || { echo "ERROR: $tool is missing: run .ci/run or install it" >&2; exit 1; }
+done
+exec cargo test --locked --all-targets

@@ -1,0 +1,179 @@
+//! The human-readable verification report (Italian by default).
+
+use std::fmt::Write;
+
+use crate::i18n::{outcome_word, sub_indication_text, verify_text as t, Lang};
+use crate::verify::{CheckStatus, Report, SignatureReport};
+
+fn signer_name(sig: &SignatureReport) -> String {
+    let Some(signer) = &sig.signer else {
+        return "-".into();
+    };
+    match (&signer.given_name, &signer.surname) {
+        (Some(g), Some(s)) => format!("{g} {s}"),
+        _ => signer
+            .common_name
+            .clone()
+            .unwrap_or_else(|| signer.subject.clone()),
+    }
+}
+
+fn time_display(rfc3339: &str) -> String {
+    rfc3339.replace('T', " ").replace('Z', " UTC")
+}
+
+fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
+    let label = if sig.parent.is_some() {
+        t::COUNTERSIGNATURE.get(lang)
+    } else {
+        t::SIGNATURE.get(lang)
+    };
+    let yes_no = if sig.firma_integra() { t::YES } else { t::NO };
+    let _ = writeln!(out, "  {label} {}", sig.id);
+    let _ = writeln!(
+        out,
+        "    {}: {}",
+        t::FIRMA_INTEGRA.get(lang),
+        yes_no.get(lang)
+    );
+    let _ = writeln!(out, "    {}: {}", t::SIGNER.get(lang), signer_name(sig));
+    if let Some(signer) = &sig.signer {
+        if let Some(cf) = &signer.codice_fiscale {
+            let mark = if cf.valid {
+                String::new()
+            } else {
+                format!(" ({})", t::CF_INVALID.get(lang))
+            };
+            let _ = writeln!(
+                out,
+                "    {}: {}{mark}",
+                t::CODICE_FISCALE.get(lang),
+                cf.value
+            );
+        }
+        let issuer = signer
+            .issuer_common_name
+            .clone()
+            .or_else(|| signer.issuer_organization.clone())
+            .unwrap_or_else(|| signer.issuer.clone());
+        let _ = writeln!(out, "    {}: {issuer}", t::ISSUER.get(lang));
+        let _ = writeln!(
+            out,
+            "    {}: {} → {}",
+            t::CERT_VALIDITY.get(lang),
+            time_display(&signer.not_before),
+            time_display(&signer.not_after)
+        );
+    }
+    let when = sig
+        .signing_time
+        .as_deref()
+        .map(time_display)
+        .unwrap_or_else(|| t::SIGNING_TIME_NONE.get(lang).to_string());
+    let _ = writeln!(out, "    {}: {when}", t::SIGNING_TIME.get(lang));
+    let reason = sig
+        .sub_indication
+        .map(|s| format!(": {}", sub_indication_text(s, lang)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "    {}: {}{reason}",
+        t::OUTCOME.get(lang),
+        outcome_word(sig.indication, lang)
+    );
+    // Failures and warnings of the checks, with the technical detail (English, like logs).
+    let checks = [
+        ("format", &sig.checks.format),
+        ("digest", &sig.checks.digest),
+        ("signature", &sig.checks.signature),
+        ("signed_attributes", &sig.checks.signed_attributes),
+        ("validity", &sig.checks.validity),
+        ("crypto_policy", &sig.checks.crypto_policy),
+    ];
+    for (name, check) in checks {
+        if matches!(
+            check.status,
+            CheckStatus::Failed | CheckStatus::Warning | CheckStatus::Indeterminate
+        ) {
+            let _ = writeln!(out, "    ! {name}: {}", check.message);
+        }
+    }
+}
+
+/// Renders one report as text for the desk.
+pub fn render(report: &Report, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", t::FILE.get(lang), report.file);
+    let _ = writeln!(out, "  {}: {}", t::SHA256.get(lang), report.sha256);
+    if let Some(reason) = &report.reason {
+        let _ = writeln!(out, "  {}: {reason}", t::UNREADABLE.get(lang));
+    }
+    if !report.encodings.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            t::ENCODING.get(lang),
+            report.encodings.join(", ")
+        );
+    }
+    if let Some(content) = &report.content {
+        let _ = writeln!(
+            out,
+            "  {}: {} ({}, {} {})",
+            t::CONTENT.get(lang),
+            content.suggested_name,
+            content.media_type,
+            content.size,
+            t::BYTES.get(lang)
+        );
+    }
+    let asserted = if report.validation_time_asserted {
+        format!(" {}", t::ASSERTED.get(lang))
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "  {}: {}{asserted}",
+        t::VALIDATION_TIME.get(lang),
+        time_display(&report.validation_time)
+    );
+    for sig in &report.signatures {
+        signature_block(&mut out, sig, lang);
+    }
+    if !report.timestamp_tokens.is_empty() {
+        let times: Vec<String> = report
+            .timestamp_tokens
+            .iter()
+            .map(|t| {
+                t.gen_time
+                    .as_deref()
+                    .map(time_display)
+                    .unwrap_or_else(|| "?".into())
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            t::TIMESTAMP_TOKENS.get(lang),
+            times.join(", ")
+        );
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(out, "  {}: {warning}", t::WARNINGS.get(lang));
+    }
+    if !report.signatures.is_empty() {
+        let _ = writeln!(out, "  {}", t::NOT_CHECKED_YET.get(lang));
+    }
+    let reason = report
+        .sub_indication
+        .map(|s| format!(" — {}", sub_indication_text(s, lang)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}: {}{reason}",
+        t::OVERALL.get(lang),
+        outcome_word(report.indication, lang)
+    );
+    out
+}

@@ -1,0 +1,96 @@
+//! `sportello verify`.
+
+use std::io::Write;
+
+use crate::i18n::{cli_text, verify_text, Lang};
+use crate::verify::{verify_bytes, Indication, Report, VerifyOptions};
+
+use super::extract::{extract_document, ExtractError};
+use super::{exit, human, input, VerifyArgs};
+
+pub fn run(args: &VerifyArgs, lang: Lang) -> i32 {
+    let opts = VerifyOptions::now();
+    let mut reports: Vec<Report> = Vec::new();
+    let mut unopenable = false;
+    let mut extract_failed = false;
+    let stdout = std::io::stdout();
+    for path in &args.files {
+        let shown = path.display().to_string();
+        let data = match input::open(path) {
+            Ok(d) => d,
+            Err(e) => {
+                log::error!("cannot open {shown}: {e}");
+                eprintln!("{}: {shown} ({e})", cli_text::CANNOT_OPEN.get(lang));
+                unopenable = true;
+                continue;
+            }
+        };
+        let report = verify_bytes(&shown, &data, &opts);
+        if !args.json {
+            let mut out = stdout.lock();
+            let _ = writeln!(out, "{}", human::render(&report, lang));
+        }
+        if let Some(dir) = &args.extract {
+            let name = report
+                .content
+                .as_ref()
+                .map(|c| c.suggested_name.clone())
+                .unwrap_or_default();
+            match extract_document(&data, dir, &name) {
+                Ok(written) => {
+                    if !args.json {
+                        println!(
+                            "{}: {}\n",
+                            verify_text::EXTRACTED.get(lang),
+                            written.display()
+                        );
+                    }
+                }
+                Err(e) => {
+                    extract_failed = true;
+                    log::error!("extraction from {shown} failed: {e}");
+                    let text = match &e {
+                        ExtractError::Exists(_) => cli_text::EXTRACT_EXISTS,
+                        ExtractError::NothingToExtract => cli_text::EXTRACT_NOTHING,
+                        ExtractError::Io { .. } => cli_text::EXTRACT_FAILED,
+                    };
+                    eprintln!("{}: {shown} ({e})", text.get(lang));
+                }
+            }
+        }
+        reports.push(report);
+    }
+    if args.json {
+        let rendered = if args.files.len() == 1 {
+            reports.first().map(serde_json::to_string_pretty)
+        } else {
+            Some(serde_json::to_string_pretty(&reports))
+        };
+        if let Some(Ok(text)) = rendered {
+            println!("{text}");
+        }
+    }
+    if unopenable {
+        return exit::NO_INPUT;
+    }
+    if extract_failed {
+        return exit::CANT_CREATE;
+    }
+    exit_code(&reports)
+}
+
+fn exit_code(reports: &[Report]) -> i32 {
+    if reports
+        .iter()
+        .any(|r| r.indication == Indication::TotalFailed)
+    {
+        exit::FAILED
+    } else if reports
+        .iter()
+        .all(|r| r.indication == Indication::TotalPassed)
+    {
+        exit::OK
+    } else {
+        exit::INDETERMINATE
+    }
+}
