@@ -67,6 +67,12 @@ pub mod verify_text {
     );
     pub const TIMESTAMP_TOKENS: Text =
         Text::new("Marche temporali allegate", "Attached time-stamps");
+    pub const CHECK_FORMAT: Text = Text::new("formato", "format");
+    pub const CHECK_DIGEST: Text = Text::new("impronta del documento", "document digest");
+    pub const CHECK_SIGNATURE: Text = Text::new("valore della firma", "signature value");
+    pub const CHECK_ATTRIBUTES: Text = Text::new("attributi firmati", "signed attributes");
+    pub const CHECK_VALIDITY: Text = Text::new("validità del certificato", "certificate validity");
+    pub const CHECK_CRYPTO: Text = Text::new("algoritmi", "algorithms");
     pub const EXTRACTED: Text = Text::new("Documento estratto in", "Document extracted to");
 }
 

@@ -34,8 +34,10 @@ pub struct VerifyOptions {
 
 impl VerifyOptions {
     pub fn now() -> Self {
+        let now = OffsetDateTime::now_utc();
         VerifyOptions {
-            validation_time: OffsetDateTime::now_utc(),
+            // Whole seconds: reports are compared and archived, sub-second noise helps no one.
+            validation_time: now.replace_nanosecond(0).unwrap_or(now),
             asserted: false,
         }
     }
