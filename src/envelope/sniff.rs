@@ -7,7 +7,6 @@ use base64::Engine;
 
 use super::ber::{tags, Tlv};
 use super::error::EnvelopeError;
-use super::oids;
 
 /// What a transport layer turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,12 +224,6 @@ pub fn decode_nested(data: &[u8], transport: Transport) -> Result<Vec<u8>, Envel
         Transport::Base64Lf | Transport::Base64Crlf => decode_base64(trim_ascii_start(data)),
         Transport::Binary | Transport::Mime => Ok(data.to_vec()),
     }
-}
-
-/// True if this OID marks content that is a signed envelope by declaration only; kept to make
-/// clear that the declaration is never what decides nesting.
-pub fn declared_signed_data(oid: &const_oid::ObjectIdentifier) -> bool {
-    *oid == oids::ID_SIGNED_DATA
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 
-use const_oid::ObjectIdentifier;
 use typed_arena::Arena;
 
 use super::ber::{tags, ChunkError, Tlv};
@@ -351,9 +350,4 @@ pub fn open_detached_token<'a>(input: &'a [u8]) -> Result<Tlv<'a>, EnvelopeError
         ));
     }
     Ok(tlv)
-}
-
-/// The eContentType OID of a level, for reports.
-pub fn content_type_of(level: &Level<'_>) -> ObjectIdentifier {
-    level.signed_data.econtent_type
 }
