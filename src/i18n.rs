@@ -84,6 +84,10 @@ pub mod cli_text {
         "Estrazione non eseguita: esiste già un file con questo nome (non viene sovrascritto)",
         "Not extracted: a file with this name already exists (never overwritten)",
     );
+    pub const TRUST_UNREADABLE: Text = Text::new(
+        "Certificati di fiducia non leggibili",
+        "Trust anchors cannot be read",
+    );
     pub const EXTRACT_FAILED: Text = Text::new("Estrazione non riuscita", "Extraction failed");
     pub const EXTRACT_NOTHING: Text = Text::new(
         "Nessun documento da estrarre (firma senza contenuto o file non leggibile)",

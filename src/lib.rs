@@ -7,4 +7,5 @@ pub mod envelope;
 pub mod i18n;
 pub mod identity;
 pub mod logging;
+pub mod trust;
 pub mod verify;

@@ -8,6 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = VerifyOptions {
         validation_time: time::macros::datetime!(2026-01-01 00:00 UTC),
         asserted: true,
+        trust: None,
     };
     let _ = verify_bytes("fuzz", data, &opts);
 });

@@ -50,9 +50,29 @@ pub struct VerifyArgs {
     /// Write the signed document of each file into this folder (never overwrites).
     #[arg(long, value_name = "DIR")]
     pub extract: Option<PathBuf>,
+    /// Trust anchors: a PEM bundle, a DER certificate or a folder of them (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
+    /// Validate as of this time ("verifica alla data"): RFC 3339, or a date (its last second, UTC).
+    /// The report says the time was asserted, not proven.
+    #[arg(long, value_name = "DATE", value_parser = parse_when)]
+    pub at: Option<time::OffsetDateTime>,
     /// Files to verify.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `--at`: RFC 3339, or `YYYY-MM-DD` meaning the end of that day (UTC): a document registered
+/// that day existed by then, and a certificate that expired during it is not given the benefit.
+fn parse_when(text: &str) -> Result<time::OffsetDateTime, String> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(t);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &format)
+        .map(|d| d.with_hms(23, 59, 59).unwrap_or(d.midnight()).assume_utc())
+        .map_err(|_| format!("«{text}» is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
 /// Runs the command line and returns the process exit code.

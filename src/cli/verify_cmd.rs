@@ -3,13 +3,29 @@
 use std::io::Write;
 
 use crate::i18n::{cli_text, verify_text, Lang};
+use crate::trust::TrustStore;
 use crate::verify::{verify_bytes, Indication, Report, VerifyOptions};
 
 use super::extract::{extract_document, ExtractError};
 use super::{exit, human, input, VerifyArgs};
 
 pub fn run(args: &VerifyArgs, lang: Lang) -> i32 {
-    let opts = VerifyOptions::now();
+    let store = match TrustStore::load(&args.trust) {
+        Ok(store) => store,
+        Err(e) => {
+            log::error!("trust anchors: {e}");
+            eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
+            return exit::NO_INPUT;
+        }
+    };
+    let mut opts = VerifyOptions::now();
+    if let Some(at) = args.at {
+        opts.validation_time = at;
+        opts.asserted = true;
+    }
+    if !args.trust.is_empty() {
+        opts.trust = Some(&store);
+    }
     let mut reports: Vec<Report> = Vec::new();
     let mut unopenable = false;
     let mut extract_failed = false;

@@ -8,10 +8,12 @@ use time::OffsetDateTime;
 
 use crate::envelope::{self, Content, EnvelopeError, Level, SignerInfo};
 use crate::identity::signer_identity;
+use crate::trust::TrustStore;
 
 use super::algorithms::{DigestAlgorithm, SignatureScheme};
 use super::asn1_time::rfc3339;
 use super::attributes::{self, CertReference, Signed};
+use super::chain::{self, ChainStatus};
 use super::crypto_policy;
 use super::digest::{digest, Hasher};
 use super::keys::public_key_kind;
@@ -26,19 +28,22 @@ use super::tst;
 
 /// How to judge.
 #[derive(Debug, Clone, Copy)]
-pub struct VerifyOptions {
+pub struct VerifyOptions<'t> {
     pub validation_time: OffsetDateTime,
     /// True when the officer asserted the time ("verifica alla data").
     pub asserted: bool,
+    /// Anchors to chain to; `None` leaves the chain unchecked.
+    pub trust: Option<&'t TrustStore>,
 }
 
-impl VerifyOptions {
+impl VerifyOptions<'_> {
     pub fn now() -> Self {
         let now = OffsetDateTime::now_utc();
         VerifyOptions {
             // Whole seconds: reports are compared and archived, sub-second noise helps no one.
             validation_time: now.replace_nanosecond(0).unwrap_or(now),
             asserted: false,
+            trust: None,
         }
     }
 }
@@ -93,8 +98,10 @@ fn unchecked_checks() -> Checks {
 }
 
 struct Judge<'r, 'a> {
-    opts: &'r VerifyOptions,
+    opts: &'r VerifyOptions<'r>,
     certs: &'r [EnvelopeCert<'a>],
+    /// The same certificates, owned, as path building wants them.
+    pool: Vec<(x509_cert::Certificate, Vec<u8>)>,
     level: usize,
     out: Vec<SignatureReport>,
 }
@@ -311,7 +318,6 @@ impl<'a> Judge<'_, 'a> {
         }
 
         // Certificate validity at the validation time (without proof of an earlier time).
-        let mut expired = false;
         if let Some(cert) = cert {
             let (not_before, not_after) = crate::identity::validity(&cert.cert);
             let at = self.opts.validation_time;
@@ -321,7 +327,6 @@ impl<'a> Judge<'_, 'a> {
                     rfc3339(not_before)
                 ))
             } else if at > not_after {
-                expired = true;
                 Check::failed(format!(
                     "the certificate expired on {} (no proof that the signature is older)",
                     rfc3339(not_after)
@@ -334,6 +339,34 @@ impl<'a> Judge<'_, 'a> {
             };
         } else {
             checks.validity = Check::indeterminate("no signer certificate");
+        }
+
+        // The certificate path, when a trust store is given.
+        let chain_outcome = match (self.opts.trust, cert) {
+            (Some(store), Some(c)) => Some(chain::validate(
+                &c.cert,
+                c.der,
+                &self.pool,
+                store,
+                self.opts.validation_time,
+            )),
+            _ => None,
+        };
+        if let Some(outcome) = &chain_outcome {
+            checks.chain = match outcome.status {
+                ChainStatus::Trusted => Check::passed(outcome.message.clone()),
+                ChainStatus::Expired | ChainStatus::NotYetValid => {
+                    Check::warning(outcome.message.clone())
+                }
+                ChainStatus::NoChain | ChainStatus::ConstraintsFailure => {
+                    Check::failed(outcome.message.clone())
+                }
+            };
+            if outcome.status == ChainStatus::Trusted {
+                checks.revocation = Check::indeterminate(
+                    "revocation was not checked: no CRL or OCSP data is consulted yet",
+                );
+            }
         }
 
         // Cryptographic policy at the validation time (no proof of existence yet).
@@ -403,12 +436,35 @@ impl<'a> Judge<'_, 'a> {
                 Some(SubIndication::CryptoConstraintsFailureNoPoe),
             )
         } else {
-            // Until the trust store is consulted no chain can be found.
-            let _ = (expired, crypto_violation, &constraint_errors);
-            (
-                Indication::Indeterminate,
-                Some(SubIndication::NoCertificateChainFound),
-            )
+            match chain_outcome.as_ref().map(|o| &o.status) {
+                None | Some(ChainStatus::NoChain) => (
+                    Indication::Indeterminate,
+                    Some(SubIndication::NoCertificateChainFound),
+                ),
+                Some(ChainStatus::ConstraintsFailure) => (
+                    Indication::Indeterminate,
+                    Some(SubIndication::ChainConstraintsFailure),
+                ),
+                Some(ChainStatus::NotYetValid) => {
+                    (Indication::TotalFailed, Some(SubIndication::NotYetValid))
+                }
+                Some(ChainStatus::Expired) => (
+                    Indication::Indeterminate,
+                    Some(SubIndication::OutOfBoundsNoPoe),
+                ),
+                Some(ChainStatus::Trusted) if !constraint_errors.is_empty() => (
+                    Indication::Indeterminate,
+                    Some(SubIndication::SigConstraintsFailure),
+                ),
+                Some(ChainStatus::Trusted) if crypto_violation => (
+                    Indication::Indeterminate,
+                    Some(SubIndication::CryptoConstraintsFailureNoPoe),
+                ),
+                // Revocation is not consulted yet: the honest answer is "try later".
+                Some(ChainStatus::Trusted) => {
+                    (Indication::Indeterminate, Some(SubIndication::TryLater))
+                }
+            }
         };
         if let Some(problem) = &cert_ref_problem {
             checks.signature.message.push_str(&format!("; {problem}"));
@@ -492,6 +548,10 @@ fn judge_level<'a>(
     let mut judge = Judge {
         opts,
         certs: &certs,
+        pool: certs
+            .iter()
+            .map(|c| (c.cert.clone(), c.der.to_vec()))
+            .collect(),
         level: level.index,
         out: Vec::new(),
     };
@@ -522,7 +582,12 @@ fn judge_level<'a>(
     Some(digests)
 }
 
-fn failed_report(file: &str, data: &[u8], opts: &VerifyOptions, error: &EnvelopeError) -> Report {
+fn failed_report(
+    file: &str,
+    data: &[u8],
+    opts: &VerifyOptions<'_>,
+    error: &EnvelopeError,
+) -> Report {
     Report {
         schema: SCHEMA,
         file: file.to_string(),
@@ -543,7 +608,7 @@ fn failed_report(file: &str, data: &[u8], opts: &VerifyOptions, error: &Envelope
 }
 
 /// Judges the bytes of one file. Never panics; an unreadable file is a TOTAL_FAILED report.
-pub fn verify_bytes(file: &str, data: &[u8], opts: &VerifyOptions) -> Report {
+pub fn verify_bytes(file: &str, data: &[u8], opts: &VerifyOptions<'_>) -> Report {
     let buffers = envelope::Buffers::new();
     let env = match envelope::open(data, &buffers) {
         Ok(env) => env,

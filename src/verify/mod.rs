@@ -4,6 +4,7 @@
 pub mod algorithms;
 pub mod asn1_time;
 pub mod attributes;
+pub mod chain;
 pub mod crypto_policy;
 pub mod digest;
 pub mod engine;

@@ -1,0 +1,5 @@
+//! Trust anchors with their validity windows. Knows nothing of cards, workflow or screens.
+
+pub mod anchors;
+
+pub use anchors::{Anchor, AnchorError, GrantWindow, TrustStore};
