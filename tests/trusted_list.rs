@@ -147,3 +147,113 @@ fn damaged_lists_are_errors_not_panics() {
     assert!(parse_trusted_list(b"<html><body>not a list</body></html>").is_err());
     assert!(parse_trusted_list(&[0xFF, 0xFE, 0x00]).is_err());
 }
+
+mod signature {
+    use super::*;
+    use sportello::trust::tsl::list_pointers;
+    use sportello::trust::xmldsig::{verify_list_signature, XmlSignatureError};
+
+    fn italian_signers() -> Vec<Vec<u8>> {
+        let lotl = std::fs::read(common::shared_dir().join("trust/EU-LOTL_seq332_2023-09-27.xml"))
+            .expect("LOTL");
+        list_pointers(&lotl)
+            .expect("pointers")
+            .into_iter()
+            .filter(|p| p.territory == "IT")
+            .flat_map(|p| p.signer_certificates)
+            .collect()
+    }
+
+    fn italian_text() -> String {
+        String::from_utf8(italian_list_xml()).expect("utf-8")
+    }
+
+    #[test]
+    fn the_italian_list_is_signed_by_a_certificate_the_eu_list_names() {
+        let signers = italian_signers();
+        assert!(!signers.is_empty());
+        let outcome =
+            verify_list_signature(&italian_text(), &signers, datetime!(2023-09-26 01:00 UTC))
+                .expect("valid");
+        let expected =
+            std::fs::read(common::shared_dir().join("trust/TSL-IT_seq194_signer-cert.der"))
+                .expect("signer");
+        assert_eq!(
+            outcome.signer_sha256,
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&expected))
+        );
+        assert!(outcome.signer_subject.contains("AgID"));
+    }
+
+    #[test]
+    fn a_changed_list_is_refused() {
+        let signers = italian_signers();
+        let at = datetime!(2023-09-26 01:00 UTC);
+        let text = italian_text();
+        let renamed = text.replacen("Banca d'Italia", "Banca d'Itaila", 1);
+        assert!(matches!(
+            verify_list_signature(&renamed, &signers, at),
+            Err(XmlSignatureError::DigestMismatch(_))
+        ));
+        let start = text.find("<TSPService>").expect("service");
+        let end = text[start..]
+            .find("</TSPService>")
+            .map(|e| start + e + "</TSPService>".len())
+            .expect("end");
+        let removed = format!("{}{}", &text[..start], &text[end..]);
+        assert!(matches!(
+            verify_list_signature(&removed, &signers, at),
+            Err(XmlSignatureError::DigestMismatch(_))
+        ));
+        let value_at = text.find("<ds:SignatureValue").expect("value");
+        let digit = value_at + text[value_at..].find('>').expect(">") + 5;
+        let mut bytes = text.clone().into_bytes();
+        bytes[digit] = if bytes[digit] == b'A' { b'B' } else { b'A' };
+        let forged = String::from_utf8(bytes).expect("utf-8");
+        assert!(matches!(
+            verify_list_signature(&forged, &signers, at),
+            Err(XmlSignatureError::BadSignature)
+        ));
+    }
+
+    #[test]
+    fn only_the_named_signers_and_only_when_valid() {
+        let lotl = std::fs::read(common::shared_dir().join("trust/EU-LOTL_seq332_2023-09-27.xml"))
+            .expect("LOTL");
+        let german: Vec<Vec<u8>> = list_pointers(&lotl)
+            .expect("pointers")
+            .into_iter()
+            .filter(|p| p.territory == "DE")
+            .flat_map(|p| p.signer_certificates)
+            .collect();
+        let text = italian_text();
+        assert!(matches!(
+            verify_list_signature(&text, &german, datetime!(2023-09-26 01:00 UTC)),
+            Err(XmlSignatureError::UnknownSigner)
+        ));
+        // The signer certificate has expired since: as of today it would not do.
+        assert!(matches!(
+            verify_list_signature(&text, &italian_signers(), datetime!(2035-01-01 00:00 UTC)),
+            Err(XmlSignatureError::SignerNotValid(_))
+        ));
+    }
+
+    #[test]
+    fn canonical_form_matches_libxml2() {
+        // An independent canonicaliser over the whole list of lists (no signature removal).
+        let path = common::shared_dir().join("trust/EU-LOTL_seq332_2023-09-27.xml");
+        let out = std::process::Command::new("xmllint")
+            .arg("--exc-c14n")
+            .arg(&path)
+            .output()
+            .expect("xmllint is needed (apt-get install libxml2-utils)");
+        assert!(out.status.success());
+        let xml = std::fs::read_to_string(&path).expect("LOTL");
+        let doc = roxmltree::Document::parse(&xml).expect("parse");
+        let ours = sportello::trust::exc_c14n::canonicalize(doc.root_element(), &xml, None);
+        assert!(
+            ours.as_bytes() == out.stdout.as_slice(),
+            "canonical forms differ"
+        );
+    }
+}

@@ -1,6 +1,8 @@
 //! Trust anchors with their validity windows. Knows nothing of cards, workflow or screens.
 
 pub mod anchors;
+pub mod exc_c14n;
 pub mod tsl;
+pub mod xmldsig;
 
 pub use anchors::{Anchor, AnchorError, GrantWindow, TrustStore};

@@ -315,3 +315,38 @@ pub fn parse_trusted_list(xml: &[u8]) -> Result<TrustedList, TslError> {
         services,
     })
 }
+
+/// A pointer of the EU list of lists to a national list, with the certificates allowed to
+/// sign it.
+#[derive(Debug, Clone)]
+pub struct ListPointer {
+    pub territory: String,
+    pub location: String,
+    pub signer_certificates: Vec<Vec<u8>>,
+}
+
+/// The pointers to other lists (the EU list of lists names one per Member State).
+pub fn list_pointers(xml: &[u8]) -> Result<Vec<ListPointer>, TslError> {
+    let text_xml = std::str::from_utf8(xml).map_err(|e| TslError::Xml(e.to_string()))?;
+    let doc = roxmltree::Document::parse(text_xml).map_err(|e| TslError::Xml(e.to_string()))?;
+    let root = doc.root_element();
+    let scheme = child(root, "SchemeInformation")
+        .ok_or(TslError::NotATrustedList("no SchemeInformation"))?;
+    let Some(pointers) = child(scheme, "PointersToOtherTSL") else {
+        return Ok(Vec::new());
+    };
+    Ok(children(pointers, "OtherTSLPointer")
+        .map(|pointer| ListPointer {
+            territory: pointer
+                .descendants()
+                .find(|n| n.is_element() && n.tag_name().name() == "SchemeTerritory")
+                .and_then(|n| n.text())
+                .map(|t| t.trim().to_string())
+                .unwrap_or_default(),
+            location: text(child(pointer, "TSLLocation")),
+            signer_certificates: child(pointer, "ServiceDigitalIdentities")
+                .map(digital_identity_certs)
+                .unwrap_or_default(),
+        })
+        .collect())
+}
