@@ -176,7 +176,7 @@ pub fn verify_list_signature(
             .find(|n| n.is_element() && n.tag_name().name() == "X509Certificate"),
         "X509Certificate",
     )?;
-    if !allowed_signers.iter().any(|allowed| *allowed == signer_der) {
+    if !allowed_signers.contains(&signer_der) {
         return Err(XmlSignatureError::UnknownSigner);
     }
     let cert = Certificate::from_der(&signer_der)
