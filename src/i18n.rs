@@ -52,10 +52,23 @@ pub mod verify_text {
     pub const OUTCOME: Text = Text::new("Esito", "Outcome");
     pub const OVERALL: Text = Text::new("Esito complessivo", "Overall result");
     pub const WARNINGS: Text = Text::new("Avvisi", "Warnings");
-    pub const NOT_CHECKED_YET: Text = Text::new(
-        "Non ancora verificati: catena di certificazione, revoca, marche temporali, qualificazione del certificato.",
-        "Not checked yet: certificate chain, revocation, time-stamps, qualified status.",
+    pub const NOT_CHECKED_YET: Text = Text::new("Non verificati", "Not checked");
+    pub const NOT_CHECKED_CHAIN: Text = Text::new("catena di certificazione", "certificate chain");
+    pub const NOT_CHECKED_REVOCATION: Text = Text::new("revoca", "revocation");
+    pub const NOT_CHECKED_TIMESTAMP: Text = Text::new("marche temporali", "time-stamps");
+    pub const NOT_CHECKED_QUALIFIED: Text =
+        Text::new("qualificazione del certificato", "qualified status");
+    pub const CERT_TRUSTED: Text = Text::new("Certificato attendibile", "Certificate trusted");
+    pub const TRUSTED_YES: Text = Text::new("sì", "yes");
+    pub const TRUSTED_NO: Text = Text::new(
+        "no: non emesso da un certificatore attendibile",
+        "no: not issued by a trusted provider",
     );
+    pub const TRUSTED_EXPIRED: Text = Text::new(
+        "scaduto o non ancora valido alla data di verifica",
+        "expired or not yet valid at the validation time",
+    );
+    pub const TRUSTED_UNKNOWN: Text = Text::new("non verificato", "not checked");
     pub const VALIDATION_TIME: Text = Text::new("Verifica alla data", "Validated at");
     pub const ASSERTED: Text = Text::new(
         "(data indicata dall'operatore, non provata)",
@@ -93,6 +106,40 @@ pub mod cli_text {
         "Nessun documento da estrarre (firma senza contenuto o file non leggibile)",
         "No document to extract (detached signature or unreadable file)",
     );
+}
+
+pub mod trust_text {
+    use super::Text;
+
+    pub const FAILED: Text = Text::new(
+        "Operazione sui certificati di fiducia non riuscita",
+        "Trust store operation failed",
+    );
+    pub const IMPORTED: Text = Text::new("Importato", "Imported");
+    pub const NO_LISTS: Text = Text::new(
+        "Nessuna lista di fiducia importata: usare «sportello trust import».",
+        "No trusted list imported: use «sportello trust import».",
+    );
+    pub const STALE: Text = Text::new("SCADUTA: aggiornare la lista", "STALE: update the list");
+    pub const FRESH: Text = Text::new("aggiornata", "up to date");
+    pub const ISSUED: Text = Text::new("emessa il", "issued");
+    pub const NEXT_UPDATE: Text = Text::new("prossimo aggiornamento", "next update");
+    pub const SERVICES: Text = Text::new("servizi", "services");
+    pub const ANCHORS: Text = Text::new("Certificati di fiducia", "Trust anchors");
+}
+
+/// Shown before every result that relies on a list past its next update.
+pub fn stale_list_warning(territory: &str, sequence: u64, next_update: &str, lang: Lang) -> String {
+    match lang {
+        Lang::It => format!(
+            "ATTENZIONE: la lista di fiducia {territory} n. {sequence} non è aggiornata (aggiornamento previsto il {}): importare la lista corrente.",
+            next_update.get(..10).unwrap_or(next_update)
+        ),
+        Lang::En => format!(
+            "WARNING: the trusted list {territory} #{sequence} is stale (update was due {}): import the current list.",
+            next_update.get(..10).unwrap_or(next_update)
+        ),
+    }
 }
 
 /// The Italian desk's word for the overall result.

@@ -136,7 +136,9 @@ fn real_italian_signatures_chain_at_their_signing_time_and_expire_today() {
 fn cli_takes_trust_and_at() {
     let f = fixtures();
     let path = f.der("chain-cli.p7m");
+    let empty = tempfile::tempdir().expect("tempdir");
     let out = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .env("SPORTELLO_DATA_DIR", empty.path())
         .args(["verify", "--json", "--at", "2020-01-01", "--trust"])
         .arg(&f.pki.root_cert)
         .arg(&path)

@@ -5,9 +5,13 @@ mod common;
 
 use std::process::{Command, Output};
 
+/// Runs the binary with an empty data directory, so no imported trust store applies.
 fn sportello(args: &[&str]) -> Output {
+    static EMPTY: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let data = EMPTY.get_or_init(|| tempfile::tempdir().expect("tempdir"));
     Command::new(env!("CARGO_BIN_EXE_sportello"))
         .args(args)
+        .env("SPORTELLO_DATA_DIR", data.path())
         .env_remove("SPORTELLO_LOG")
         .output()
         .expect("run sportello")

@@ -71,6 +71,18 @@ fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
         .map(time_display)
         .unwrap_or_else(|| t::SIGNING_TIME_NONE.get(lang).to_string());
     let _ = writeln!(out, "    {}: {when}", t::SIGNING_TIME.get(lang));
+    let trusted = match (sig.checks.chain.status, sig.checks.validity.status) {
+        (CheckStatus::Passed, CheckStatus::Passed) => t::TRUSTED_YES,
+        (CheckStatus::Passed | CheckStatus::Warning, _) => t::TRUSTED_EXPIRED,
+        (CheckStatus::Failed, _) => t::TRUSTED_NO,
+        _ => t::TRUSTED_UNKNOWN,
+    };
+    let _ = writeln!(
+        out,
+        "    {}: {}",
+        t::CERT_TRUSTED.get(lang),
+        trusted.get(lang)
+    );
     let reason = sig
         .sub_indication
         .map(|s| format!(": {}", sub_indication_text(s, lang)))
@@ -162,8 +174,49 @@ pub fn render(report: &Report, lang: Lang) -> String {
     for warning in &report.warnings {
         let _ = writeln!(out, "  {}: {warning}", t::WARNINGS.get(lang));
     }
-    if !report.signatures.is_empty() {
-        let _ = writeln!(out, "  {}", t::NOT_CHECKED_YET.get(lang));
+    let unchecked: Vec<&str> = [
+        (
+            t::NOT_CHECKED_CHAIN,
+            report
+                .signatures
+                .iter()
+                .any(|s| s.checks.chain.status == CheckStatus::NotChecked),
+        ),
+        (
+            t::NOT_CHECKED_REVOCATION,
+            report.signatures.iter().any(|s| {
+                matches!(
+                    s.checks.revocation.status,
+                    CheckStatus::NotChecked | CheckStatus::Indeterminate
+                )
+            }),
+        ),
+        (
+            t::NOT_CHECKED_TIMESTAMP,
+            report
+                .signatures
+                .iter()
+                .any(|s| s.checks.timestamp.status == CheckStatus::NotChecked),
+        ),
+        (
+            t::NOT_CHECKED_QUALIFIED,
+            report
+                .signatures
+                .iter()
+                .any(|s| s.checks.qualified.status == CheckStatus::NotChecked),
+        ),
+    ]
+    .iter()
+    .filter(|(_, missing)| *missing)
+    .map(|(text, _)| text.get(lang))
+    .collect();
+    if !unchecked.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}: {}.",
+            t::NOT_CHECKED_YET.get(lang),
+            unchecked.join(", ")
+        );
     }
     let reason = report
         .sub_indication

@@ -4,6 +4,7 @@
 mod extract;
 mod human;
 mod input;
+mod trust_cmd;
 mod verify_cmd;
 
 use std::path::PathBuf;
@@ -32,6 +33,10 @@ pub struct Cli {
     /// Language of messages: it (default) or en.
     #[arg(long, global = true, value_enum, default_value_t = Lang::It)]
     pub lang: Lang,
+    /// Where the trust store and the database live (default: $SPORTELLO_DATA_DIR,
+    /// $XDG_DATA_HOME/sportello or ~/.local/share/sportello).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -40,6 +45,31 @@ pub struct Cli {
 pub enum Command {
     /// Verify signed files (.p7m, .p7s, .m7m, .tsd, .tsr).
     Verify(VerifyArgs),
+    /// Manage trust anchors: the EU Trusted List of Italy and extra certificates.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Import Trusted Lists (EU list of lists first; a list whose signature fails is refused)
+    /// or certificates (PEM/DER).
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The anchors signatures may chain to.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Imported lists: dates, staleness, counts.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,7 +120,12 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    let data_dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(crate::trust::store::default_data_dir);
     match cli.command {
-        Command::Verify(args) => verify_cmd::run(&args, cli.lang),
+        Command::Verify(args) => verify_cmd::run(&args, &data_dir, cli.lang),
+        Command::Trust(command) => trust_cmd::run(&command, &data_dir, cli.lang),
     }
 }

@@ -3,27 +3,38 @@
 use std::io::Write;
 
 use crate::i18n::{cli_text, verify_text, Lang};
-use crate::trust::TrustStore;
+use std::path::Path;
+
+use crate::trust::store::Store;
 use crate::verify::{verify_bytes, Indication, Report, VerifyOptions};
 
 use super::extract::{extract_document, ExtractError};
 use super::{exit, human, input, VerifyArgs};
 
-pub fn run(args: &VerifyArgs, lang: Lang) -> i32 {
-    let store = match TrustStore::load(&args.trust) {
-        Ok(store) => store,
+pub fn run(args: &VerifyArgs, data_dir: &Path, lang: Lang) -> i32 {
+    let now = time::OffsetDateTime::now_utc();
+    // The imported store (Trusted Lists, office anchors) plus anchors given with --trust.
+    let (mut store, trust_warnings) = match Store::open(data_dir).load(now) {
+        Ok(loaded) => loaded,
         Err(e) => {
-            log::error!("trust anchors: {e}");
+            log::error!("trust store: {e}");
             eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
             return exit::NO_INPUT;
         }
     };
+    for path in &args.trust {
+        if let Err(e) = store.add_path(path) {
+            log::error!("trust anchors: {e}");
+            eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
+            return exit::NO_INPUT;
+        }
+    }
     let mut opts = VerifyOptions::now();
     if let Some(at) = args.at {
         opts.validation_time = at;
         opts.asserted = true;
     }
-    if !args.trust.is_empty() {
+    if !store.is_empty() {
         opts.trust = Some(&store);
     }
     let mut reports: Vec<Report> = Vec::new();
@@ -41,9 +52,25 @@ pub fn run(args: &VerifyArgs, lang: Lang) -> i32 {
                 continue;
             }
         };
-        let report = verify_bytes(&shown, &data, &opts);
+        let mut report = verify_bytes(&shown, &data, &opts);
+        // Said on every verification that relies on a stale list, not once.
+        report
+            .warnings
+            .extend(trust_warnings.iter().map(|s| s.warning()));
         if !args.json {
             let mut out = stdout.lock();
+            for stale in &trust_warnings {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    crate::i18n::stale_list_warning(
+                        &stale.territory,
+                        stale.sequence_number,
+                        &stale.next_update,
+                        lang
+                    )
+                );
+            }
             let _ = writeln!(out, "{}", human::render(&report, lang));
         }
         if let Some(dir) = &args.extract {

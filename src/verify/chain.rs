@@ -166,7 +166,7 @@ fn find_path<'c>(
     path: &mut Vec<Node<'c>>,
     pool: &'c [(Certificate, Vec<u8>)],
     store: &'c TrustStore,
-    at: OffsetDateTime,
+    anchor_time: OffsetDateTime,
 ) -> bool {
     let Some(current) = path.last() else {
         return false;
@@ -182,7 +182,7 @@ fn find_path<'c>(
     let anchors = store
         .anchors
         .iter()
-        .filter(|a| a.trusted_at(at))
+        .filter(|a| a.trusted_at(anchor_time))
         .map(|a| Node {
             cert: &a.cert,
             der: &a.der,
@@ -202,7 +202,7 @@ fn find_path<'c>(
             continue;
         }
         path.push(candidate);
-        if find_path(path, pool, store, at) {
+        if find_path(path, pool, store, anchor_time) {
             return true;
         }
         path.pop();
@@ -210,28 +210,31 @@ fn find_path<'c>(
     false
 }
 
-/// Builds and validates a path for `signer` at time `at`.
+/// Builds and validates a path for `signer`: certificates must be valid at `at`; anchors
+/// must have been granted at `anchor_time` (the signing time: a service withdrawn after a
+/// signature was made still anchors it).
 pub fn validate(
     signer: &Certificate,
     signer_der: &[u8],
     envelope_certs: &[(Certificate, Vec<u8>)],
     store: &TrustStore,
     at: OffsetDateTime,
+    anchor_time: OffsetDateTime,
 ) -> ChainOutcome {
     // The signer itself may be an anchor (a certificate the office trusts directly).
     let direct = store
         .anchors
         .iter()
-        .find(|a| a.der == signer_der && a.trusted_at(at))
+        .find(|a| a.der == signer_der && a.trusted_at(anchor_time))
         .map(|a| a.source.as_str());
     let mut path = vec![Node {
         cert: signer,
         der: signer_der,
         anchor_source: direct,
     }];
-    if !find_path(&mut path, envelope_certs, store, at) {
+    if !find_path(&mut path, envelope_certs, store, anchor_time) {
         let untimely = store.anchors.iter().any(|a| {
-            !a.trusted_at(at)
+            !a.trusted_at(anchor_time)
                 && name_der(a.cert.tbs_certificate().subject())
                     == name_der(signer.tbs_certificate().issuer())
         });
@@ -242,7 +245,7 @@ pub fn validate(
             message: if untimely {
                 format!(
                     "the issuing CA is in the trust store but was not granted at {}",
-                    rfc3339(at)
+                    rfc3339(anchor_time)
                 )
             } else {
                 "no path from the signer certificate to a trusted anchor".into()

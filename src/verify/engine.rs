@@ -342,6 +342,11 @@ impl<'a> Judge<'_, 'a> {
         }
 
         // The certificate path, when a trust store is given.
+        // Anchors are judged at the declared signing time when there is one (and it is not
+        // after the validation time): a service withdrawn later still anchors the signature.
+        let anchor_time = signing_time
+            .filter(|t| *t <= self.opts.validation_time)
+            .unwrap_or(self.opts.validation_time);
         let chain_outcome = match (self.opts.trust, cert) {
             (Some(store), Some(c)) => Some(chain::validate(
                 &c.cert,
@@ -349,6 +354,7 @@ impl<'a> Judge<'_, 'a> {
                 &self.pool,
                 store,
                 self.opts.validation_time,
+                anchor_time,
             )),
             _ => None,
         };

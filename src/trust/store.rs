@@ -1,0 +1,361 @@
+//! The imported trust store in the user's data directory: the EU list of lists, national
+//! Trusted Lists whose signature was checked on import, and extra anchors the office added.
+//!
+//! Layout: `<data>/trust/lotl.xml`, `<data>/trust/lists/<territory>.xml`,
+//! `<data>/trust/anchors/<sha256>.der`. Files are readable by the owner only.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+use super::anchors::{certificates_in, Anchor, AnchorError, TrustStore};
+use super::tsl::{list_pointers, parse_trusted_list, ServiceType, TrustedList, TslError};
+use super::xmldsig::{verify_list_signature, XmlSignatureError};
+use crate::verify::algorithms::DigestAlgorithm;
+use crate::verify::digest::digest;
+
+/// Service types whose certificates anchor signatures.
+pub const SIGNATURE_SERVICES: [ServiceType; 1] = [ServiceType::CaQc];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot access {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    List { path: PathBuf, source: TslError },
+    #[error("{path}: the list's signature is not valid: {source}")]
+    Signature {
+        path: PathBuf,
+        source: XmlSignatureError,
+    },
+    #[error(
+        "{path}: import the EU list of lists first: it names who may sign the {territory} list"
+    )]
+    NoListOfLists { path: PathBuf, territory: String },
+    #[error("{path}: the EU list of lists has no entry for {territory}")]
+    NoPointer { path: PathBuf, territory: String },
+    #[error(transparent)]
+    Anchor(#[from] AnchorError),
+}
+
+/// What an import did, for the officer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Imported {
+    pub path: String,
+    pub kind: &'static str,
+    pub detail: String,
+}
+
+/// Freshness and size of an imported list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ListStatus {
+    pub territory: String,
+    pub sequence_number: u64,
+    pub issue_date: String,
+    pub next_update: Option<String>,
+    pub stale: bool,
+    pub services: usize,
+    pub signature_anchors: usize,
+}
+
+/// A list past its next-update date: verifications that rely on it must say so.
+#[derive(Debug, Clone)]
+pub struct StaleList {
+    pub territory: String,
+    pub sequence_number: u64,
+    pub next_update: String,
+}
+
+impl StaleList {
+    /// English, for the JSON report and logs.
+    pub fn warning(&self) -> String {
+        format!(
+            "the Trusted List {} #{} is stale: its next update was due {}; trust decisions rely on outdated data",
+            self.territory, self.sequence_number, self.next_update
+        )
+    }
+}
+
+pub struct Store {
+    root: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// `$SPORTELLO_DATA_DIR`, else `$XDG_DATA_HOME/sportello`, else `~/.local/share/sportello`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("SPORTELLO_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(dir).join("sportello");
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    home.join(".local/share/sportello")
+}
+
+/// Writes `bytes` to `path` atomically (temporary file, then rename), owner-only.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    create_private_dir(dir)?;
+    let temporary = path.with_extension(format!("partial-{}", std::process::id()));
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = options
+        .open(&temporary)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result.map_err(io(path))
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io(dir))?;
+    }
+    Ok(())
+}
+
+/// National lists point back to the EU list too; the list of lists is the one whose
+/// territory is EU.
+fn is_list_of_lists(xml: &[u8]) -> bool {
+    parse_trusted_list(xml).is_ok_and(|l| l.territory == "EU")
+}
+
+impl Store {
+    pub fn open(data_dir: &Path) -> Store {
+        Store {
+            root: data_dir.join("trust"),
+        }
+    }
+
+    fn lotl_path(&self) -> PathBuf {
+        self.root.join("lotl.xml")
+    }
+
+    fn lists_dir(&self) -> PathBuf {
+        self.root.join("lists")
+    }
+
+    fn anchors_dir(&self) -> PathBuf {
+        self.root.join("anchors")
+    }
+
+    /// Imports Trusted Lists (the EU list of lists first) and certificates. A list whose
+    /// signature fails is refused and nothing of it is written.
+    pub fn import(&self, paths: &[PathBuf]) -> Result<Vec<Imported>, StoreError> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for path in paths {
+            files.push((path.clone(), fs::read(path).map_err(io(path))?));
+        }
+        // The list of lists says who signs the national lists: take it first.
+        files.sort_by_key(|(_, bytes)| !is_list_of_lists(bytes));
+        let mut done = Vec::new();
+        for (path, bytes) in files {
+            let shown = path.display().to_string();
+            let looks_xml = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
+            if looks_xml && is_list_of_lists(&bytes) {
+                done.push(self.import_list_of_lists(&path, &bytes)?);
+            } else if looks_xml {
+                done.push(self.import_national_list(&path, &bytes)?);
+            } else {
+                let ders = certificates_in(&bytes);
+                if ders.is_empty() {
+                    return Err(AnchorError::NoCertificate { path }.into());
+                }
+                let mut probe = TrustStore::default();
+                probe.add_path(&path)?;
+                for anchor in &probe.anchors {
+                    let name = format!(
+                        "{}.der",
+                        hex::encode(digest(DigestAlgorithm::Sha256, &anchor.der))
+                    );
+                    write_private(&self.anchors_dir().join(name), &anchor.der)?;
+                }
+                done.push(Imported {
+                    path: shown,
+                    kind: "anchors",
+                    detail: format!("{} certificate(s)", probe.anchors.len()),
+                });
+            }
+        }
+        Ok(done)
+    }
+
+    fn import_list_of_lists(&self, path: &Path, bytes: &[u8]) -> Result<Imported, StoreError> {
+        let list = parse_trusted_list(bytes).map_err(|source| StoreError::List {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        // The list of lists' own signer is pinned by the Official Journal, which is not
+        // shipped here: check its integrity with the certificate it carries, and say so.
+        let text = String::from_utf8_lossy(bytes);
+        let carried = embedded_signer(&text);
+        verify_list_signature(&text, &carried, list.issue_date).map_err(|source| {
+            StoreError::Signature {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+        write_private(&self.lotl_path(), bytes)?;
+        Ok(Imported {
+            path: path.display().to_string(),
+            kind: "list-of-lists",
+            detail: format!(
+                "EU list of lists #{} ({} pointers); its signer is not pinned to the Official Journal",
+                list.sequence_number,
+                list_pointers(bytes).map(|p| p.len()).unwrap_or(0)
+            ),
+        })
+    }
+
+    fn import_national_list(&self, path: &Path, bytes: &[u8]) -> Result<Imported, StoreError> {
+        let list = parse_trusted_list(bytes).map_err(|source| StoreError::List {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let lotl = fs::read(self.lotl_path()).map_err(|_| StoreError::NoListOfLists {
+            path: path.to_path_buf(),
+            territory: list.territory.clone(),
+        })?;
+        let signers: Vec<Vec<u8>> = list_pointers(&lotl)
+            .map_err(|source| StoreError::List {
+                path: self.lotl_path(),
+                source,
+            })?
+            .into_iter()
+            .filter(|p| p.territory == list.territory)
+            .flat_map(|p| p.signer_certificates)
+            .collect();
+        if signers.is_empty() {
+            return Err(StoreError::NoPointer {
+                path: path.to_path_buf(),
+                territory: list.territory,
+            });
+        }
+        let outcome =
+            verify_list_signature(&String::from_utf8_lossy(bytes), &signers, list.issue_date)
+                .map_err(|source| StoreError::Signature {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+        let territory: String = list
+            .territory
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        write_private(&self.lists_dir().join(format!("{territory}.xml")), bytes)?;
+        Ok(Imported {
+            path: path.display().to_string(),
+            kind: "trusted-list",
+            detail: format!(
+                "{} #{}: {} services, signed by {}",
+                list.territory,
+                list.sequence_number,
+                list.services.len(),
+                outcome.signer_subject
+            ),
+        })
+    }
+
+    /// The imported national lists.
+    pub fn lists(&self) -> Result<Vec<TrustedList>, StoreError> {
+        let dir = self.lists_dir();
+        let Ok(entries) = fs::read_dir(&dir) else {
+            return Ok(Vec::new());
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.retain(|p| p.extension().is_some_and(|e| e == "xml"));
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|path| {
+                let bytes = fs::read(&path).map_err(io(&path))?;
+                parse_trusted_list(&bytes).map_err(|source| StoreError::List { path, source })
+            })
+            .collect()
+    }
+
+    pub fn status(&self, now: OffsetDateTime) -> Result<Vec<ListStatus>, StoreError> {
+        Ok(self
+            .lists()?
+            .iter()
+            .map(|l| ListStatus {
+                territory: l.territory.clone(),
+                sequence_number: l.sequence_number,
+                issue_date: crate::verify::asn1_time::rfc3339(l.issue_date),
+                next_update: l.next_update.map(crate::verify::asn1_time::rfc3339),
+                stale: l.is_stale(now),
+                services: l.services.len(),
+                signature_anchors: l.anchors(&SIGNATURE_SERVICES).len(),
+            })
+            .collect())
+    }
+
+    /// Every anchor for signature verification, and the lists that are stale.
+    pub fn load(&self, now: OffsetDateTime) -> Result<(TrustStore, Vec<StaleList>), StoreError> {
+        let mut store = TrustStore::default();
+        let mut warnings = Vec::new();
+        for list in self.lists()? {
+            if list.is_stale(now) {
+                warnings.push(StaleList {
+                    territory: list.territory.clone(),
+                    sequence_number: list.sequence_number,
+                    next_update: list
+                        .next_update
+                        .map(crate::verify::asn1_time::rfc3339)
+                        .unwrap_or_default(),
+                });
+            }
+            store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
+        }
+        if self.anchors_dir().is_dir() {
+            store.add_path(&self.anchors_dir())?;
+        }
+        Ok((store, warnings))
+    }
+
+    /// Every anchor with where it came from, for `trust list`.
+    pub fn anchors(&self, now: OffsetDateTime) -> Result<Vec<Anchor>, StoreError> {
+        Ok(self.load(now)?.0.anchors)
+    }
+}
+
+fn embedded_signer(xml: &str) -> Vec<Vec<u8>> {
+    roxmltree::Document::parse(xml)
+        .ok()
+        .and_then(|doc| {
+            let signature = doc
+                .root_element()
+                .children()
+                .find(|c| c.is_element() && c.tag_name().name() == "Signature")?;
+            let cert = signature
+                .descendants()
+                .find(|n| n.is_element() && n.tag_name().name() == "X509Certificate")?;
+            crate::envelope::sniff::decode_base64(cert.text()?.as_bytes()).ok()
+        })
+        .into_iter()
+        .collect()
+}

@@ -1,0 +1,160 @@
+//! `sportello trust import | status | list` and verification against the imported store.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .env("SPORTELLO_DATA_DIR", data)
+        .args(args)
+        .output()
+        .expect("run sportello")
+}
+
+fn shared(path: &str) -> String {
+    common::shared_dir().join(path).display().to_string()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+const LOTL: &str = "trust/EU-LOTL_seq332_2023-09-27.xml";
+const IT: &str = "trust/TSL-IT_seq194_2023-09-26.xml";
+
+#[test]
+fn the_italian_list_needs_the_eu_list_and_a_good_signature() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let alone = run(data.path(), &["trust", "import", &shared(IT)]);
+    assert_eq!(alone.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&alone.stderr).contains("list of lists"));
+    assert!(!data.path().join("trust/lists").exists(), "nothing written");
+
+    let both = run(
+        data.path(),
+        &["trust", "import", &shared(IT), &shared(LOTL)],
+    );
+    assert_eq!(
+        both.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&both.stderr)
+    );
+    let stored = data.path().join("trust/lists/IT.xml");
+    let original = std::fs::read(&stored).expect("imported list");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&stored)
+                .expect("meta")
+                .permissions()
+                .mode()
+                & 0o077,
+            0
+        );
+    }
+
+    // A changed copy is refused and the imported list stays as it was.
+    let text = std::fs::read_to_string(common::shared_dir().join(IT)).expect("list");
+    let forged = data.path().join("forged.xml");
+    std::fs::write(&forged, text.replacen("granted", "withdrawn", 1)).expect("write");
+    let refused = run(
+        data.path(),
+        &["trust", "import", &forged.display().to_string()],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("signature"));
+    assert_eq!(std::fs::read(&stored).expect("still there"), original);
+
+    let status = json(&run(data.path(), &["trust", "status", "--json"]));
+    assert_eq!(status[0]["territory"], "IT");
+    assert_eq!(status[0]["sequence_number"], 194);
+    assert_eq!(status[0]["stale"], true);
+    let human =
+        String::from_utf8_lossy(&run(data.path(), &["trust", "status"]).stdout).into_owned();
+    assert!(human.contains("SCADUTA"), "{human}");
+
+    let anchors = json(&run(data.path(), &["trust", "list", "--json"]));
+    let anchors = anchors.as_array().expect("array");
+    assert!(anchors.len() > 100);
+    assert!(anchors.iter().all(|a| a["source"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("Trusted List IT #194"))));
+}
+
+#[test]
+fn verification_uses_the_imported_list_and_says_it_is_stale() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let imported = run(
+        data.path(),
+        &["trust", "import", &shared(LOTL), &shared(IT)],
+    );
+    assert_eq!(imported.status.code(), Some(0));
+    let file = common::corpus_file("parer_cades_bes.pdf.p7m")
+        .display()
+        .to_string();
+
+    let then = json(&run(
+        data.path(),
+        &["verify", "--json", "--at", "2013-09-10", &file],
+    ));
+    assert_eq!(then["sub_indication"], "TRY_LATER");
+    assert_eq!(then["signatures"][0]["checks"]["chain"]["status"], "passed");
+    assert!(then["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .any(|w| w.as_str().is_some_and(|w| w.contains("stale"))));
+
+    let today = json(&run(data.path(), &["verify", "--json", &file]));
+    assert_eq!(today["sub_indication"], "OUT_OF_BOUNDS_NO_POE");
+
+    let foreign = json(&run(
+        data.path(),
+        &[
+            "verify",
+            "--json",
+            &common::corpus_file("dss_Signature-C-DE_CRY-3.p7m")
+                .display()
+                .to_string(),
+        ],
+    ));
+    assert_eq!(foreign["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
+
+    let human =
+        String::from_utf8_lossy(&run(data.path(), &["verify", "--at", "2013-09-10", &file]).stdout)
+            .into_owned();
+    assert!(
+        human.starts_with("ATTENZIONE: la lista di fiducia IT n. 194 non è aggiornata"),
+        "{human}"
+    );
+    assert!(human.contains("Certificato attendibile: sì"), "{human}");
+}
+
+#[test]
+fn office_anchors_are_imported_as_certificates() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        data.path(),
+        &["trust", "import", &shared("trust/misc/slamdunk-OK.crt")],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let anchors = json(&run(data.path(), &["trust", "list", "--json"]));
+    assert_eq!(anchors.as_array().map(Vec::len), Some(1));
+    let not_a_cert = data.path().join("note.txt");
+    std::fs::write(&not_a_cert, "not a certificate").expect("write");
+    let refused = run(
+        data.path(),
+        &["trust", "import", &not_a_cert.display().to_string()],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+}
