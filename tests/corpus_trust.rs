@@ -1,0 +1,181 @@
+//! Trust over the corpus: every signature that the manifest's independent checker (pyHanko
+//! with the Italian Trusted List's roots, at signing time) found trusted chains to the
+//! imported Italian list at its signing time; foreign and test PKIs do not; and the same
+//! Italian files checked today are expired, not passed.
+
+mod common;
+
+use sportello::trust::tsl::{list_pointers, parse_trusted_list};
+use sportello::trust::xmldsig::verify_list_signature;
+use sportello::trust::TrustStore;
+use sportello::verify::{
+    verify_bytes, CheckStatus, Indication, Report, SubIndication, VerifyOptions,
+};
+
+/// The Italian list, imported as the product does: signature checked with the signers the
+/// EU list of lists names.
+fn italian_store() -> TrustStore {
+    let shared = common::shared_dir();
+    let it = std::fs::read(shared.join("trust/TSL-IT_seq194_2023-09-26.xml")).expect("IT list");
+    let lotl = std::fs::read(shared.join("trust/EU-LOTL_seq332_2023-09-27.xml")).expect("LOTL");
+    let signers: Vec<Vec<u8>> = list_pointers(&lotl)
+        .expect("pointers")
+        .into_iter()
+        .filter(|p| p.territory == "IT")
+        .flat_map(|p| p.signer_certificates)
+        .collect();
+    let list = parse_trusted_list(&it).expect("parse");
+    verify_list_signature(&String::from_utf8_lossy(&it), &signers, list.issue_date)
+        .expect("signature");
+    TrustStore {
+        anchors: list.anchors(&sportello::trust::store::SIGNATURE_SERVICES),
+    }
+}
+
+fn judge(name: &str, store: &TrustStore, at: Option<time::OffsetDateTime>) -> Report {
+    let data = std::fs::read(common::corpus_file(name)).expect("corpus");
+    let mut opts = VerifyOptions::now();
+    opts.trust = Some(store);
+    if let Some(at) = at {
+        opts.validation_time = at;
+        opts.asserted = true;
+    }
+    verify_bytes(name, &data, &opts)
+}
+
+/// pyHanko's per-signer findings: top-level signatures in level order.
+fn pyhanko_trusted(row: &str) -> Vec<bool> {
+    row.split(" | ")
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim() == "INTACT:TRUSTED")
+        .collect()
+}
+
+#[test]
+fn genuine_italian_signatures_chain_at_their_signing_time() {
+    let store = italian_store();
+    let manifest = std::fs::read_to_string(common::shared_dir().join("corpus/MANIFEST.tsv"))
+        .expect("manifest");
+    let mut checked = 0;
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (Some(file), Some(pyhanko)) = (cols.first(), cols.last()) else {
+            continue;
+        };
+        if file.starts_with("../") {
+            continue;
+        }
+        let trusted = pyhanko_trusted(pyhanko);
+        if !trusted.iter().any(|t| *t) {
+            continue;
+        }
+        let first = judge(file, &store, None);
+        let top: Vec<_> = first
+            .signatures
+            .iter()
+            .filter(|s| s.parent.is_none())
+            .collect();
+        for (sig, expected_trusted) in top.iter().zip(&trusted) {
+            if !expected_trusted {
+                continue;
+            }
+            let signed_at = sig
+                .signing_time
+                .as_deref()
+                .and_then(|t| {
+                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .expect("trusted samples declare a signing time");
+            let then = judge(file, &store, Some(signed_at + time::Duration::minutes(1)));
+            let again = then
+                .signatures
+                .iter()
+                .find(|s| s.id == sig.id)
+                .expect("same signature");
+            assert_eq!(
+                again.checks.chain.status,
+                CheckStatus::Passed,
+                "{file} {}: {}",
+                sig.id,
+                again.checks.chain.message
+            );
+            assert!(again.checks.chain.message.contains("Trusted List IT #194"));
+            assert_eq!(
+                again.sub_indication,
+                Some(SubIndication::TryLater),
+                "{file} {}",
+                sig.id
+            );
+            // Checked today, the same signature is expired without proof of time: not passed.
+            let today = first
+                .signatures
+                .iter()
+                .find(|s| s.id == sig.id)
+                .expect("today");
+            assert_eq!(
+                today.sub_indication,
+                Some(SubIndication::OutOfBoundsNoPoe),
+                "{file} {} today",
+                sig.id
+            );
+            checked += 1;
+        }
+    }
+    println!("Italian signatures chained at signing time: {checked}");
+    assert!(
+        checked >= 9,
+        "only {checked} genuine Italian signatures checked"
+    );
+}
+
+#[test]
+fn foreign_test_and_regional_pkis_do_not_chain() {
+    let store = italian_store();
+    for name in [
+        "dss_Signature-C-HU_MIC-1.p7m",
+        "dss_Signature-C-DE_CRY-3.p7m",
+        "dss-cookbook_signedCadesB.p7m",
+        "dss_test.txt.signed.qes.attached.p7s",
+        "dss_Signature-CBp-B-1.p7m",
+        "dss_Signature-C-X-1.p7m",
+        "parer_p7m_md5.pdf.p7m",
+    ] {
+        let report = judge(name, &store, None);
+        for sig in report
+            .signatures
+            .iter()
+            .filter(|s| s.parent.is_none() && s.level == 0)
+        {
+            assert_eq!(
+                sig.sub_indication,
+                Some(SubIndication::NoCertificateChainFound),
+                "{name} {}",
+                sig.id
+            );
+        }
+        assert_ne!(report.indication, Indication::TotalPassed);
+    }
+    // Three parallel signers: ArubaPEC and InfoCert chain, the Lombardy CRS card does not.
+    let fd = judge(
+        "dss_FD1_FD2_FEA.pdf.p7m",
+        &store,
+        Some(time::macros::datetime!(2015-08-10 12:00 UTC)),
+    );
+    let chains: Vec<CheckStatus> = fd
+        .signatures
+        .iter()
+        .map(|s| s.checks.chain.status)
+        .collect();
+    assert_eq!(
+        chains,
+        [
+            CheckStatus::Passed,
+            CheckStatus::Passed,
+            CheckStatus::Failed
+        ]
+    );
+}
