@@ -68,6 +68,9 @@ pub mod verify_text {
         "scaduto o non ancora valido alla data di verifica",
         "expired or not yet valid at the validation time",
     );
+    pub const CERT_QUALIFIED: Text = Text::new("Certificato qualificato", "Qualified certificate");
+    pub const QUALIFIED_YES: Text = Text::new("sì", "yes");
+    pub const QUALIFIED_NO: Text = Text::new("no", "no");
     pub const TRUSTED_UNKNOWN: Text = Text::new("non verificato", "not checked");
     pub const VALIDATION_TIME: Text = Text::new("Verifica alla data", "Validated at");
     pub const ASSERTED: Text = Text::new(

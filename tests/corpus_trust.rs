@@ -179,3 +179,65 @@ fn foreign_test_and_regional_pkis_do_not_chain() {
         ]
     );
 }
+
+#[test]
+fn qualified_status_follows_the_list() {
+    let store = italian_store();
+    let at = |t| Some(t);
+    let label = |r: &Report, i: usize| {
+        r.signatures[i]
+            .checks
+            .qualified
+            .message
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let postecert = judge(
+        "parer_cades_bes.pdf.p7m",
+        &store,
+        at(time::macros::datetime!(2013-09-09 10:00 UTC)),
+    );
+    assert_eq!(label(&postecert, 0), "QESig");
+    assert_eq!(
+        postecert.signatures[0].checks.qualified.status,
+        CheckStatus::Passed
+    );
+    // Aruba's 2023 certificate carries no QcType: it must not fail anything.
+    let aruba = judge(
+        "slamdunk_OK.txt.p7m",
+        &store,
+        at(time::macros::datetime!(2024-01-10 12:00 UTC)),
+    );
+    assert!(aruba.signatures[0]
+        .signer
+        .as_ref()
+        .is_some_and(|s| s.qc_statements.qc_types.is_empty()));
+    assert_eq!(label(&aruba, 0), "QESig");
+    let fd = judge(
+        "dss_FD1_FD2_FEA.pdf.p7m",
+        &store,
+        at(time::macros::datetime!(2015-08-10 12:00 UTC)),
+    );
+    assert_eq!(
+        [label(&fd, 0), label(&fd, 1), label(&fd, 2)],
+        ["QESig", "QESig", "N/A"]
+    );
+    // The MD5 file is signed with a regional CRS card: not qualified.
+    let md5 = judge(
+        "parer_p7m_md5.pdf.p7m",
+        &store,
+        at(time::macros::datetime!(2012-06-01 12:00 UTC)),
+    );
+    assert_eq!(label(&md5, 0), "N/A");
+    assert_eq!(
+        md5.signatures[0].checks.crypto_policy.status,
+        CheckStatus::Failed
+    );
+    assert!(md5.signatures[0]
+        .checks
+        .crypto_policy
+        .message
+        .contains("MD5"));
+}

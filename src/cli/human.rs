@@ -83,6 +83,15 @@ fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
         t::CERT_TRUSTED.get(lang),
         trusted.get(lang)
     );
+    let label = sig.checks.qualified.message.split(':').next().unwrap_or("");
+    let qualified = match sig.checks.qualified.status {
+        CheckStatus::NotChecked | CheckStatus::Indeterminate => {
+            t::TRUSTED_UNKNOWN.get(lang).to_string()
+        }
+        _ if label.starts_with("QE") => format!("{} ({label})", t::QUALIFIED_YES.get(lang)),
+        _ => format!("{} ({label})", t::QUALIFIED_NO.get(lang)),
+    };
+    let _ = writeln!(out, "    {}: {qualified}", t::CERT_QUALIFIED.get(lang));
     let reason = sig
         .sub_indication
         .map(|s| format!(": {}", sub_indication_text(s, lang)))

@@ -42,6 +42,17 @@ pub struct Anchor {
     pub source: String,
     /// Empty: trusted at any time (anchors the office added by hand).
     pub granted: Vec<GrantWindow>,
+    /// For anchors from a Trusted List: what the service says about qualification.
+    pub service: Option<ServiceFacts>,
+}
+
+/// What a Trusted List says about the service an anchor belongs to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceFacts {
+    /// Last segments of the qualifier URIs (`QCWithQSCD`, `QCForLegalPerson`, `NotQualified`…).
+    pub qualifiers: Vec<String>,
+    /// Last segments of AdditionalServiceInformation URIs (`ForeSignatures`, `ForeSeals`…).
+    pub additional_info: Vec<String>,
 }
 
 impl Anchor {
@@ -125,6 +136,7 @@ impl TrustStore {
                 cert,
                 source: path.display().to_string(),
                 granted: Vec::new(),
+                service: None,
             });
         }
         Ok(())

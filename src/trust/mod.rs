@@ -6,4 +6,4 @@ pub mod store;
 pub mod tsl;
 pub mod xmldsig;
 
-pub use anchors::{Anchor, AnchorError, GrantWindow, TrustStore};
+pub use anchors::{Anchor, AnchorError, GrantWindow, ServiceFacts, TrustStore};

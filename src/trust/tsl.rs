@@ -5,7 +5,7 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::anchors::{certificates_in, Anchor, GrantWindow};
+use super::anchors::{certificates_in, Anchor, GrantWindow, ServiceFacts};
 use crate::envelope::sniff::decode_base64;
 
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +144,10 @@ impl TrustedList {
                             self.territory, self.sequence_number, service.name
                         ),
                         granted: windows.clone(),
+                        service: Some(ServiceFacts {
+                            qualifiers: service.qualifiers.clone(),
+                            additional_info: service.additional_info.clone(),
+                        }),
                     });
                 }
             }

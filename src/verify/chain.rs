@@ -9,7 +9,7 @@ use x509_cert::Certificate;
 
 use crate::envelope::ber::{tags, Tlv};
 use crate::identity::validity;
-use crate::trust::anchors::TrustStore;
+use crate::trust::anchors::{ServiceFacts, TrustStore};
 
 use super::algorithms::SignatureScheme;
 use super::asn1_time::rfc3339;
@@ -58,6 +58,8 @@ pub struct ChainOutcome {
     /// Subjects from the signer up to the anchor (when a path was found).
     pub path: Vec<String>,
     pub anchor_source: Option<String>,
+    /// The Trusted List facts of the anchor reached, if it came from a list.
+    pub anchor_service: Option<ServiceFacts>,
     /// English, for the report.
     pub message: String,
 }
@@ -67,6 +69,7 @@ struct Node<'c> {
     cert: &'c Certificate,
     der: &'c [u8],
     anchor_source: Option<&'c str>,
+    service: Option<&'c ServiceFacts>,
 }
 
 fn name_der(name: &x509_cert::name::Name) -> Vec<u8> {
@@ -187,11 +190,13 @@ fn find_path<'c>(
             cert: &a.cert,
             der: &a.der,
             anchor_source: Some(a.source.as_str()),
+            service: a.service.as_ref(),
         });
     let others = pool.iter().map(|(cert, der)| Node {
         cert,
         der,
         anchor_source: None,
+        service: None,
     });
     for candidate in anchors.chain(others) {
         let already = path.iter().any(|n| n.der == candidate.der);
@@ -225,12 +230,12 @@ pub fn validate(
     let direct = store
         .anchors
         .iter()
-        .find(|a| a.der == signer_der && a.trusted_at(anchor_time))
-        .map(|a| a.source.as_str());
+        .find(|a| a.der == signer_der && a.trusted_at(anchor_time));
     let mut path = vec![Node {
         cert: signer,
         der: signer_der,
-        anchor_source: direct,
+        anchor_source: direct.map(|a| a.source.as_str()),
+        service: direct.and_then(|a| a.service.as_ref()),
     }];
     if !find_path(&mut path, envelope_certs, store, anchor_time) {
         let untimely = store.anchors.iter().any(|a| {
@@ -242,6 +247,7 @@ pub fn validate(
             status: ChainStatus::NoChain,
             path: Vec::new(),
             anchor_source: None,
+            anchor_service: None,
             message: if untimely {
                 format!(
                     "the issuing CA is in the trust store but was not granted at {}",
@@ -256,10 +262,12 @@ pub fn validate(
     let anchor_source = path
         .last()
         .and_then(|n| n.anchor_source.map(str::to_string));
+    let anchor_service = path.last().and_then(|n| n.service.cloned());
     let outcome = |status, message: String| ChainOutcome {
         status,
         path: subjects.clone(),
         anchor_source: anchor_source.clone(),
+        anchor_service: anchor_service.clone(),
         message,
     };
 

@@ -18,6 +18,7 @@ use super::crypto_policy;
 use super::digest::{digest, Hasher};
 use super::keys::public_key_kind;
 use super::media::{document_name, sniff_media_type};
+use super::qualified;
 use super::report::{
     Check, CheckStatus, Checks, ContentReport, Indication, LevelReport, Report, SignatureReport,
     SubIndication, SCHEMA,
@@ -372,6 +373,14 @@ impl<'a> Judge<'_, 'a> {
                 checks.revocation = Check::indeterminate(
                     "revocation was not checked: no CRL or OCSP data is consulted yet",
                 );
+            }
+            if let (Some(identity), ChainStatus::Trusted | ChainStatus::Expired) =
+                (&signer, &outcome.status)
+            {
+                checks.qualified = qualified::judge(identity, outcome.anchor_service.as_ref()).1;
+            } else {
+                // Not chaining to a Trusted List service: no legal value as a qualified signature.
+                checks.qualified = Check::warning(format!("N/A: {}", outcome.message));
             }
         }
 

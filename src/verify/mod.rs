@@ -10,6 +10,7 @@ pub mod digest;
 pub mod engine;
 pub mod keys;
 pub mod media;
+pub mod qualified;
 pub mod report;
 pub mod signature_check;
 pub mod signature_math;
