@@ -163,3 +163,255 @@ fn cli_takes_trust_and_at() {
         .expect("run");
     assert_eq!(missing.status.code(), Some(66));
 }
+
+mod defects {
+    use super::*;
+    use sportello::trust::{Anchor, GrantWindow};
+    use support::chains::{issue, sign, signer_subject, CA_EXT, SIGNER_EXT};
+
+    fn store_of(root: &support::chains::Issued) -> TrustStore {
+        TrustStore::load(&[root.cert.clone()]).expect("anchor")
+    }
+
+    fn chain_of(report: &Report) -> (Option<SubIndication>, String) {
+        (
+            report.sub_indication,
+            report.signatures[0].checks.chain.message.clone(),
+        )
+    }
+
+    #[test]
+    fn each_defect_is_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        let doc = d.join("doc.txt");
+        std::fs::write(&doc, b"documento di prova").expect("doc");
+        let root = issue(
+            d,
+            "root",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=Defects Root",
+            CA_EXT,
+            None,
+            None,
+        );
+
+        // A good intermediate, for contrast.
+        let good_ca = issue(
+            d,
+            "good",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=Good CA",
+            CA_EXT,
+            Some(&root),
+            None,
+        );
+        let good = issue(
+            d,
+            "goodsigner",
+            &signer_subject("good"),
+            SIGNER_EXT,
+            Some(&good_ca),
+            None,
+        );
+        let report = judge_with(
+            &sign(d, &doc, &good, &[&good_ca], "good.p7m"),
+            Some(&store_of(&root)),
+            None,
+        );
+        assert_eq!(
+            report.sub_indication,
+            Some(SubIndication::TryLater),
+            "{:?}",
+            chain_of(&report)
+        );
+
+        // Intermediate without basicConstraints.
+        let no_bc = issue(
+            d,
+            "nobc",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=No BC CA",
+            "keyUsage=critical,keyCertSign",
+            Some(&root),
+            None,
+        );
+        let s = issue(
+            d,
+            "nobcsigner",
+            &signer_subject("nobc"),
+            SIGNER_EXT,
+            Some(&no_bc),
+            None,
+        );
+        let (sub, msg) = chain_of(&judge_with(
+            &sign(d, &doc, &s, &[&no_bc], "nobc.p7m"),
+            Some(&store_of(&root)),
+            None,
+        ));
+        assert_eq!(sub, Some(SubIndication::ChainConstraintsFailure));
+        assert!(msg.contains("basicConstraints"), "{msg}");
+
+        // pathLenConstraint 0, yet another CA below it.
+        let len0 = issue(
+            d,
+            "len0",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=PathLen0 CA",
+            &format!("{CA_EXT}\nbasicConstraints=critical,CA:TRUE,pathlen:0"),
+            Some(&root),
+            None,
+        );
+        let below = issue(
+            d,
+            "below",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=Below CA",
+            CA_EXT,
+            Some(&len0),
+            None,
+        );
+        let s = issue(
+            d,
+            "lensigner",
+            &signer_subject("len"),
+            SIGNER_EXT,
+            Some(&below),
+            None,
+        );
+        let (sub, msg) = chain_of(&judge_with(
+            &sign(d, &doc, &s, &[&below, &len0], "len.p7m"),
+            Some(&store_of(&root)),
+            None,
+        ));
+        assert_eq!(sub, Some(SubIndication::ChainConstraintsFailure));
+        assert!(msg.contains("pathLenConstraint"), "{msg}");
+
+        // A CA whose key usage does not allow signing certificates.
+        let no_ku = issue(
+            d,
+            "noku",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=No KeyCertSign CA",
+            "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature",
+            Some(&root),
+            None,
+        );
+        let s = issue(
+            d,
+            "nokusigner",
+            &signer_subject("noku"),
+            SIGNER_EXT,
+            Some(&no_ku),
+            None,
+        );
+        let (sub, msg) = chain_of(&judge_with(
+            &sign(d, &doc, &s, &[&no_ku], "noku.p7m"),
+            Some(&store_of(&root)),
+            None,
+        ));
+        assert_eq!(sub, Some(SubIndication::ChainConstraintsFailure));
+        assert!(msg.contains("keyUsage"), "{msg}");
+
+        // An unknown critical extension.
+        let odd = issue(
+            d,
+            "odd",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=Odd CA",
+            &format!("{CA_EXT}\n1.3.6.1.4.1.99999.1=critical,DER:0500"),
+            Some(&root),
+            None,
+        );
+        let s = issue(
+            d,
+            "oddsigner",
+            &signer_subject("odd"),
+            SIGNER_EXT,
+            Some(&odd),
+            None,
+        );
+        let (sub, msg) = chain_of(&judge_with(
+            &sign(d, &doc, &s, &[&odd], "odd.p7m"),
+            Some(&store_of(&root)),
+            None,
+        ));
+        assert_eq!(sub, Some(SubIndication::ChainConstraintsFailure));
+        assert!(msg.contains("1.3.6.1.4.1.99999.1"), "{msg}");
+
+        // Name mismatch: the signer names "Other CA" as issuer; the trusted CA with the same
+        // key is called "Named CA". Same key, wrong name: no path.
+        let named = issue(
+            d,
+            "named",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=Named CA",
+            CA_EXT,
+            None,
+            None,
+        );
+        let other = issue(
+            d,
+            "other",
+            "/O=SPORTELLO TEST PKI - NON VALIDO/CN=Other CA",
+            CA_EXT,
+            None,
+            Some(&named.key),
+        );
+        let s = issue(
+            d,
+            "mismatch",
+            &signer_subject("mismatch"),
+            SIGNER_EXT,
+            Some(&other),
+            None,
+        );
+        let (sub, _) = chain_of(&judge_with(
+            &sign(d, &doc, &s, &[], "mismatch.p7m"),
+            Some(&store_of(&named)),
+            None,
+        ));
+        assert_eq!(sub, Some(SubIndication::NoCertificateChainFound));
+    }
+
+    #[test]
+    fn anchors_count_only_inside_their_grant_windows() {
+        let f = fixtures();
+        let path = f.der("windows.p7m");
+        let root_der = {
+            let pem = std::fs::read(&f.pki.root_cert).expect("root");
+            sportello::trust::anchors::certificates_in(&pem).remove(0)
+        };
+        let cert = <x509_cert::Certificate as der::Decode>::from_der(&root_der).expect("cert");
+        let now = time::OffsetDateTime::now_utc();
+        let with_window =
+            |from: time::OffsetDateTime, until: Option<time::OffsetDateTime>| TrustStore {
+                anchors: vec![Anchor {
+                    der: root_der.clone(),
+                    cert: cert.clone(),
+                    source: "test window".into(),
+                    granted: vec![GrantWindow { from, until }],
+                    service: None,
+                }],
+            };
+        // Granted from yesterday on: anchors a signature made now.
+        let granted = with_window(now - time::Duration::days(1), None);
+        assert_eq!(
+            judge_with(&path, Some(&granted), None).sub_indication,
+            Some(SubIndication::TryLater)
+        );
+        // Withdrawn an hour ago, before today's signature: no chain.
+        let withdrawn = with_window(
+            now - time::Duration::days(30),
+            Some(now - time::Duration::hours(1)),
+        );
+        assert_eq!(
+            judge_with(&path, Some(&withdrawn), None).sub_indication,
+            Some(SubIndication::NoCertificateChainFound)
+        );
+        // Withdrawn after the signing time: still anchors that signature, checked later.
+        let later = with_window(
+            now - time::Duration::days(30),
+            Some(now + time::Duration::hours(1)),
+        );
+        let report = judge_with(&path, Some(&later), Some(now + time::Duration::hours(2)));
+        assert_eq!(
+            report.sub_indication,
+            Some(SubIndication::TryLater),
+            "{}",
+            report.signatures[0].checks.chain.message
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! make (countersignatures, reordered attributes, tampering). Nothing generated is committed.
 #![allow(dead_code)]
 
+pub mod chains;
 pub mod countersign;
 pub mod der_edit;
 pub mod pki;
