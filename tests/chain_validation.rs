@@ -170,7 +170,7 @@ mod defects {
     use support::chains::{issue, sign, signer_subject, CA_EXT, SIGNER_EXT};
 
     fn store_of(root: &support::chains::Issued) -> TrustStore {
-        TrustStore::load(&[root.cert.clone()]).expect("anchor")
+        TrustStore::load(std::slice::from_ref(&root.cert)).expect("anchor")
     }
 
     fn chain_of(report: &Report) -> (Option<SubIndication>, String) {
