@@ -158,3 +158,39 @@ fn office_anchors_are_imported_as_certificates() {
     );
     assert_eq!(refused.status.code(), Some(1));
 }
+
+#[test]
+fn a_list_given_with_trust_is_checked_but_not_imported() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let file = common::corpus_file("parer_cades_bes.pdf.p7m")
+        .display()
+        .to_string();
+    // Without the EU list of lists there is no way to know who may sign the Italian list.
+    let refused = run(data.path(), &["verify", "--trust", &shared(IT), &file]);
+    assert_eq!(refused.status.code(), Some(66));
+    assert!(run(data.path(), &["trust", "import", &shared(LOTL)])
+        .status
+        .success());
+    let report = json(&run(
+        data.path(),
+        &[
+            "verify",
+            "--json",
+            "--at",
+            "2013-09-10",
+            "--trust",
+            &shared(IT),
+            &file,
+        ],
+    ));
+    assert_eq!(report["sub_indication"], "TRY_LATER");
+    assert!(report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .any(|w| w.as_str().is_some_and(|w| w.contains("stale"))));
+    assert!(
+        !data.path().join("trust/lists").exists(),
+        "--trust does not import"
+    );
+}

@@ -14,7 +14,8 @@ use super::{exit, human, input, VerifyArgs};
 pub fn run(args: &VerifyArgs, data_dir: &Path, lang: Lang) -> i32 {
     let now = time::OffsetDateTime::now_utc();
     // The imported store (Trusted Lists, office anchors) plus anchors given with --trust.
-    let (mut store, trust_warnings) = match Store::open(data_dir).load(now) {
+    let trust = Store::open(data_dir);
+    let (mut store, mut trust_warnings) = match trust.load(now) {
         Ok(loaded) => loaded,
         Err(e) => {
             log::error!("trust store: {e}");
@@ -23,10 +24,13 @@ pub fn run(args: &VerifyArgs, data_dir: &Path, lang: Lang) -> i32 {
         }
     };
     for path in &args.trust {
-        if let Err(e) = store.add_path(path) {
-            log::error!("trust anchors: {e}");
-            eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
-            return exit::NO_INPUT;
+        match trust.add_trust_path(&mut store, path, now) {
+            Ok(stale) => trust_warnings.extend(stale),
+            Err(e) => {
+                log::error!("trust anchors: {e}");
+                eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
+                return exit::NO_INPUT;
+            }
         }
     }
     let mut opts = VerifyOptions::now();

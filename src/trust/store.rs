@@ -231,7 +231,13 @@ impl Store {
         })
     }
 
-    fn import_national_list(&self, path: &Path, bytes: &[u8]) -> Result<Imported, StoreError> {
+    /// Parses a national list and checks its signature with the signers the imported EU
+    /// list of lists names for its territory. Writes nothing.
+    pub fn verified_list(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(TrustedList, String), StoreError> {
         let list = parse_trusted_list(bytes).map_err(|source| StoreError::List {
             path: path.to_path_buf(),
             source,
@@ -261,6 +267,11 @@ impl Store {
                     path: path.to_path_buf(),
                     source,
                 })?;
+        Ok((list, outcome.signer_subject))
+    }
+
+    fn import_national_list(&self, path: &Path, bytes: &[u8]) -> Result<Imported, StoreError> {
+        let (list, signer) = self.verified_list(path, bytes)?;
         let territory: String = list
             .territory
             .chars()
@@ -271,13 +282,41 @@ impl Store {
             path: path.display().to_string(),
             kind: "trusted-list",
             detail: format!(
-                "{} #{}: {} services, signed by {}",
+                "{} #{}: {} services, signed by {signer}",
                 list.territory,
                 list.sequence_number,
                 list.services.len(),
-                outcome.signer_subject
             ),
         })
+    }
+
+    /// Anchors from `--trust PATH` without importing: a Trusted List (signature checked),
+    /// or certificates (a PEM bundle, DER, or a folder).
+    pub fn add_trust_path(
+        &self,
+        store: &mut TrustStore,
+        path: &Path,
+        now: OffsetDateTime,
+    ) -> Result<Option<StaleList>, StoreError> {
+        let looks_xml = path.is_file()
+            && fs::read(path)
+                .map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<'))
+                .unwrap_or(false);
+        if !looks_xml {
+            store.add_path(path)?;
+            return Ok(None);
+        }
+        let bytes = fs::read(path).map_err(io(path))?;
+        let (list, _) = self.verified_list(path, &bytes)?;
+        store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
+        Ok(list.is_stale(now).then(|| StaleList {
+            territory: list.territory.clone(),
+            sequence_number: list.sequence_number,
+            next_update: list
+                .next_update
+                .map(crate::verify::asn1_time::rfc3339)
+                .unwrap_or_default(),
+        }))
     }
 
     /// The imported national lists.
