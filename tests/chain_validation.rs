@@ -415,3 +415,27 @@ mod defects {
         );
     }
 }
+
+#[test]
+fn sha1_after_2012_is_a_crypto_constraint_failure() {
+    let f = fixtures();
+    let path = f.pki.sign(
+        &f.document,
+        "sha1.p7m",
+        &[&f.pki.rsa],
+        &["-nodetach", "-md", "sha1", "-outform", "DER"],
+    );
+    let report = judge_with(&path, Some(&root_store()), None);
+    let sig = &report.signatures[0];
+    assert!(sig.firma_integra());
+    assert_eq!(sig.checks.chain.status, CheckStatus::Passed);
+    assert_eq!(
+        report.sub_indication,
+        Some(SubIndication::CryptoConstraintsFailureNoPoe)
+    );
+    assert!(
+        sig.checks.crypto_policy.message.contains("SHA-1"),
+        "{}",
+        sig.checks.crypto_policy.message
+    );
+}
