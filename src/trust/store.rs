@@ -72,6 +72,18 @@ pub struct StaleList {
 }
 
 impl StaleList {
+    /// The list, if it is stale at `now`.
+    pub fn of(list: &TrustedList, now: OffsetDateTime) -> Option<StaleList> {
+        list.is_stale(now).then(|| StaleList {
+            territory: list.territory.clone(),
+            sequence_number: list.sequence_number,
+            next_update: list
+                .next_update
+                .map(crate::verify::asn1_time::rfc3339)
+                .unwrap_or_default(),
+        })
+    }
+
     /// English, for the JSON report and logs.
     pub fn warning(&self) -> String {
         format!(
@@ -309,14 +321,7 @@ impl Store {
         let bytes = fs::read(path).map_err(io(path))?;
         let (list, _) = self.verified_list(path, &bytes)?;
         store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
-        Ok(list.is_stale(now).then(|| StaleList {
-            territory: list.territory.clone(),
-            sequence_number: list.sequence_number,
-            next_update: list
-                .next_update
-                .map(crate::verify::asn1_time::rfc3339)
-                .unwrap_or_default(),
-        }))
+        Ok(StaleList::of(&list, now))
     }
 
     /// The imported national lists.
@@ -358,16 +363,7 @@ impl Store {
         let mut store = TrustStore::default();
         let mut warnings = Vec::new();
         for list in self.lists()? {
-            if list.is_stale(now) {
-                warnings.push(StaleList {
-                    territory: list.territory.clone(),
-                    sequence_number: list.sequence_number,
-                    next_update: list
-                        .next_update
-                        .map(crate::verify::asn1_time::rfc3339)
-                        .unwrap_or_default(),
-                });
-            }
+            warnings.extend(StaleList::of(&list, now));
             store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
         }
         if self.anchors_dir().is_dir() {

@@ -397,7 +397,14 @@ impl<'a> Judge<'_, 'a> {
         let policy = crypto_policy::judge(&hashes, key.as_ref(), self.opts.validation_time);
         let crypto_violation = !policy.acceptable();
         checks.crypto_policy = if crypto_violation {
-            Check::failed(policy.violations.join("; "))
+            // The Italian format rule is a separate finding: keep it beside the violations.
+            let all: Vec<String> = policy
+                .violations
+                .iter()
+                .chain(policy.warnings.iter())
+                .cloned()
+                .collect();
+            Check::failed(all.join("; "))
         } else if !policy.warnings.is_empty() {
             Check::warning(policy.warnings.join("; "))
         } else if hashes.is_empty() {

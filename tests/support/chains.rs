@@ -11,20 +11,7 @@ pub struct Issued {
 }
 
 fn key(dir: &Path, tag: &str) -> PathBuf {
-    let file = format!("{tag}.key");
-    openssl(
-        dir,
-        &[
-            "genpkey",
-            "-algorithm",
-            "RSA",
-            "-pkeyopt",
-            "rsa_keygen_bits:2048",
-            "-out",
-            &file,
-        ],
-    );
-    dir.join(file)
+    super::pki::new_key(dir, &format!("{tag}.key"), "rsa")
 }
 
 /// Issues `tag` with `subject` and the extension lines `ext`, signed by `issuer`

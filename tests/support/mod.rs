@@ -52,18 +52,7 @@ pub fn fixtures() -> &'static Fixtures {
 
 fn make_tsa(pki: &Pki) -> PathBuf {
     let dir = &pki.dir;
-    openssl(
-        dir,
-        &[
-            "genpkey",
-            "-algorithm",
-            "RSA",
-            "-pkeyopt",
-            "rsa_keygen_bits:2048",
-            "-out",
-            "tsa.key",
-        ],
-    );
+    pki::new_key(dir, "tsa.key", "rsa");
     openssl(
         dir,
         &[

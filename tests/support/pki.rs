@@ -53,7 +53,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-fn new_key(dir: &Path, file: &str, kind: &str) -> PathBuf {
+/// A new private key of `kind` (rsa, p256, p384) in `dir/file`.
+pub fn new_key(dir: &Path, file: &str, kind: &str) -> PathBuf {
     match kind {
         "rsa" => openssl(
             dir,
