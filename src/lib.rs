@@ -7,5 +7,7 @@ pub mod envelope;
 pub mod i18n;
 pub mod identity;
 pub mod logging;
+pub mod registry;
+pub mod store;
 pub mod trust;
 pub mod verify;

@@ -1,6 +1,7 @@
 //! The scriptable command line: argument parsing, output formats, exit codes.
 //! No business rules here: it calls the library and formats what comes back.
 
+mod desk_cmd;
 mod extract;
 mod human;
 mod input;
@@ -37,6 +38,9 @@ pub struct Cli {
     /// $XDG_DATA_HOME/sportello or ~/.local/share/sportello).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The desk database (default: sportello.db in the data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -48,6 +52,74 @@ pub enum Command {
     /// Manage trust anchors: the EU Trusted List of Italy and extra certificates.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Desk officers.
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+    /// Companies (aziende).
+    #[command(subcommand)]
+    Company(CompanyCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficerCommand {
+    /// Add an officer (the first one on an empty database needs no session).
+    Add {
+        #[arg(long)]
+        cf: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CompanyCommand {
+    /// Register a company with its kinds (KIND or KIND=register details) and a default unit.
+    Register {
+        #[arg(long)]
+        cf: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, required = true)]
+        kind: Vec<String>,
+        #[arg(long)]
+        pec: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One company with kinds and units.
+    Show {
+        cf: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Companies, optionally filtered by name or codice fiscale.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain and name the first broken row.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every row as JSON.
+    Export {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +177,11 @@ fn parse_when(text: &str) -> Result<time::OffsetDateTime, String> {
         .map_err(|_| format!("«{text}» is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
+fn db_path(db: &Option<PathBuf>, data_dir: &std::path::Path) -> PathBuf {
+    db.clone()
+        .unwrap_or_else(|| crate::store::default_path(data_dir))
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
@@ -127,5 +204,14 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Verify(args) => verify_cmd::run(&args, &data_dir, cli.lang),
         Command::Trust(command) => trust_cmd::run(&command, &data_dir, cli.lang),
+        Command::Officer(command) => {
+            desk_cmd::officer(&command, &db_path(&cli.db, &data_dir), cli.lang)
+        }
+        Command::Company(command) => {
+            desk_cmd::company(&command, &db_path(&cli.db, &data_dir), cli.lang)
+        }
+        Command::Audit(command) => {
+            desk_cmd::audit(&command, &db_path(&cli.db, &data_dir), cli.lang)
+        }
     }
 }

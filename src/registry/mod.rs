@@ -1,0 +1,176 @@
+//! The desk workflow: companies, officers, nominations, grants. Every use case takes the
+//! officer's live session, runs in one transaction and appends its audit row in it.
+//! Knows nothing of screens, PC/SC or SQL text.
+
+pub mod kinds;
+
+use crate::codice_fiscale::{CfError, CodiceFiscale};
+use crate::store::audit::{self, Entry};
+use crate::store::{companies, officers, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("invalid codice fiscale: {0}")]
+    InvalidCf(#[from] CfError),
+    #[error("a company with codice fiscale {0} is already registered")]
+    DuplicateCompany(String),
+    #[error("an officer with codice fiscale {0} already exists")]
+    DuplicateOfficer(String),
+    #[error("unknown company kind {0}")]
+    UnknownKind(String),
+    #[error("at least one company kind is needed")]
+    NoKind,
+    #[error("kind {0} is a soggetto abilitato: its register (albo) details are needed")]
+    RegisterDetailsNeeded(String),
+    #[error("the name is empty")]
+    EmptyName,
+    #[error("this change needs an officer's live session (card login)")]
+    NoSession,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+impl RegistryError {
+    /// The sentence shown at the desk.
+    pub fn italian(&self) -> String {
+        match self {
+            RegistryError::InvalidCf(e) => format!("Codice fiscale non valido. {}", e.italian()),
+            RegistryError::DuplicateCompany(cf) => format!("L'azienda con codice fiscale {cf} è già registrata."),
+            RegistryError::DuplicateOfficer(cf) => format!("L'operatore con codice fiscale {cf} esiste già."),
+            RegistryError::UnknownKind(k) => format!("Tipologia azienda sconosciuta: «{k}»."),
+            RegistryError::NoKind => "Indicare almeno una tipologia di azienda.".into(),
+            RegistryError::RegisterDetailsNeeded(k) => {
+                format!("La tipologia «{k}» è un soggetto abilitato: indicare gli estremi di iscrizione all'albo.")
+            }
+            RegistryError::EmptyName => "Il nome non può essere vuoto.".into(),
+            RegistryError::NoSession => {
+                "Operazione non consentita: serve una sessione aperta con la carta dell'operatore (sportello login).".into()
+            }
+            RegistryError::Store(_) | RegistryError::Sql(_) => format!("Errore dell'archivio: {self}"),
+        }
+    }
+}
+
+/// An officer's live session, checked inside the transaction of each change.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionRef(pub i64);
+
+fn require_session(
+    tx: &rusqlite::Transaction<'_>,
+    session: Option<SessionRef>,
+) -> Result<officers::Session, RegistryError> {
+    let id = session.ok_or(RegistryError::NoSession)?.0;
+    officers::live_session(tx, id)?.ok_or(RegistryError::NoSession)
+}
+
+/// Adds an officer. On an empty database the first officer needs no session (someone must
+/// exist before anyone can log in); afterwards a live session is required. Audited.
+pub fn add_officer(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    cf: &str,
+    name: &str,
+) -> Result<i64, RegistryError> {
+    let cf = CodiceFiscale::parse(cf)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(RegistryError::EmptyName);
+    }
+    store.change(|tx| {
+        let bootstrap = officers::count(tx)? == 0;
+        let live = if bootstrap {
+            None
+        } else {
+            Some(require_session(tx, session)?)
+        };
+        if officers::by_cf(tx, cf.as_str())?.is_some() {
+            return Err(RegistryError::DuplicateOfficer(cf.to_string()));
+        }
+        let id = officers::insert(tx, cf.as_str(), name)?;
+        let summary = format!(
+            "officer {cf} ({name}) added{}",
+            if bootstrap {
+                " at bootstrap, without a session"
+            } else {
+                ""
+            }
+        );
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: live.as_ref().map(|s| s.officer_id),
+                session_id: live.as_ref().map(|s| s.id),
+                action: "officer.add",
+                entity: &format!("officer:{cf}"),
+                summary: &summary,
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// A company to register, as the officer typed it.
+pub struct CompanyRequest<'a> {
+    pub codice_fiscale: &'a str,
+    pub name: &'a str,
+    pub registered_office: Option<&'a str>,
+    pub pec: Option<&'a str>,
+    /// Kind codes, each with its register details when it is a soggetto abilitato.
+    pub kinds: Vec<(String, Option<String>)>,
+}
+
+/// Registers a company with its default unit. Audited; refused whole on any error.
+pub fn register_company(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    request: &CompanyRequest<'_>,
+) -> Result<i64, RegistryError> {
+    let cf = CodiceFiscale::parse(request.codice_fiscale)?;
+    let name = request.name.trim();
+    if name.is_empty() {
+        return Err(RegistryError::EmptyName);
+    }
+    if request.kinds.is_empty() {
+        return Err(RegistryError::NoKind);
+    }
+    for (kind, register) in &request.kinds {
+        let (_, _, abilitato) =
+            kinds::find(kind).ok_or_else(|| RegistryError::UnknownKind(kind.clone()))?;
+        if *abilitato && register.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            return Err(RegistryError::RegisterDetailsNeeded(kind.clone()));
+        }
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        if companies::exists(tx, cf.as_str())? {
+            return Err(RegistryError::DuplicateCompany(cf.to_string()));
+        }
+        let id = companies::insert(
+            tx,
+            &companies::NewCompany {
+                codice_fiscale: cf.as_str(),
+                name,
+                registered_office: request.registered_office,
+                pec: request.pec,
+                kinds: &request.kinds,
+            },
+            "Sede",
+        )?;
+        let kinds: Vec<&str> = request.kinds.iter().map(|(k, _)| k.as_str()).collect();
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "company.register",
+                entity: &format!("company:{cf}"),
+                summary: &format!("company {cf} «{name}» registered as {}", kinds.join(", ")),
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(id)
+    })
+}

@@ -1,0 +1,111 @@
+//! Companies, their declared kinds and units.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Company {
+    pub id: i64,
+    pub codice_fiscale: String,
+    pub name: String,
+    pub registered_office: Option<String>,
+    pub pec: Option<String>,
+    pub kinds: Vec<(String, Option<String>)>,
+    pub units: Vec<String>,
+}
+
+pub struct NewCompany<'a> {
+    pub codice_fiscale: &'a str,
+    pub name: &'a str,
+    pub registered_office: Option<&'a str>,
+    pub pec: Option<&'a str>,
+    pub kinds: &'a [(String, Option<String>)],
+}
+
+pub fn exists(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT 1 FROM companies WHERE codice_fiscale = ?1",
+        params![cf],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|r| r.is_some())
+}
+
+/// Inserts the company, its kinds and its default unit.
+pub fn insert(
+    tx: &Transaction<'_>,
+    company: &NewCompany<'_>,
+    default_unit: &str,
+) -> rusqlite::Result<i64> {
+    let now = super::now_text();
+    tx.execute(
+        "INSERT INTO companies (codice_fiscale, name, registered_office, pec, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![company.codice_fiscale, company.name, company.registered_office, company.pec, now],
+    )?;
+    let id = tx.last_insert_rowid();
+    for (kind, register) in company.kinds {
+        tx.execute(
+            "INSERT INTO company_kinds (company_id, kind, register_details) VALUES (?1, ?2, ?3)",
+            params![id, kind, register],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO units (company_id, name, is_default, created_at) VALUES (?1, ?2, 1, ?3)",
+        params![id, default_unit, now],
+    )?;
+    Ok(id)
+}
+
+impl Store {
+    pub fn company(&self, cf: &str) -> Result<Option<Company>, StoreError> {
+        let base = self
+            .conn
+            .query_row(
+                "SELECT id, codice_fiscale, name, registered_office, pec FROM companies WHERE codice_fiscale = ?1",
+                params![cf],
+                |r| {
+                    Ok(Company {
+                        id: r.get(0)?,
+                        codice_fiscale: r.get(1)?,
+                        name: r.get(2)?,
+                        registered_office: r.get(3)?,
+                        pec: r.get(4)?,
+                        kinds: Vec::new(),
+                        units: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        let Some(mut company) = base else {
+            return Ok(None);
+        };
+        let mut kinds = self.conn.prepare(
+            "SELECT kind, register_details FROM company_kinds WHERE company_id = ?1 ORDER BY kind",
+        )?;
+        company.kinds = kinds
+            .query_map(params![company.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut units = self.conn.prepare(
+            "SELECT name FROM units WHERE company_id = ?1 ORDER BY is_default DESC, name",
+        )?;
+        company.units = units
+            .query_map(params![company.id], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(company))
+    }
+
+    /// Companies whose name or codice fiscale contains `filter` (all when empty).
+    pub fn companies(&self, filter: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let pattern = format!("%{}%", filter.replace(['%', '_'], ""));
+        let mut stmt = self.conn.prepare(
+            "SELECT codice_fiscale, name FROM companies WHERE name LIKE ?1 OR codice_fiscale LIKE ?1 ORDER BY name",
+        )?;
+        let rows = stmt
+            .query_map(params![pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+}

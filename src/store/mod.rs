@@ -1,0 +1,142 @@
+//! SQLite: opening with the right pragmas, migrations from `schema.sql`, and the queries the
+//! desk workflow needs. SQL lives here and nowhere else.
+
+pub mod audit;
+pub mod companies;
+pub mod officers;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+/// The documented schema, applied on first open.
+const SCHEMA_V1: &str = include_str!("../../schema.sql");
+pub const SCHEMA_VERSION: i64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot prepare {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("the database has schema version {found}, newer than this program ({supported})")]
+    TooNew { found: i64, supported: i64 },
+}
+
+pub struct Store {
+    pub(crate) conn: Connection,
+    pub path: PathBuf,
+}
+
+/// `<data dir>/sportello.db`.
+pub fn default_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("sportello.db")
+}
+
+#[cfg(unix)]
+fn owner_only(path: &Path, mode: u32) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|source| {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &Path, _mode: u32) -> Result<(), StoreError> {
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database: WAL, foreign keys, a busy timeout so two
+    /// desks on one file wait instead of failing, owner-only permissions, migrations.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let open_error = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_error)?;
+        owner_only(path, 0o600)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_error)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        // The WAL and shared-memory files hold the same data: owner-only too.
+        for suffix in ["-wal", "-shm"] {
+            let side = PathBuf::from(format!("{}{suffix}", path.display()));
+            if side.exists() {
+                owner_only(&side, 0o600)?;
+            }
+        }
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < 1 {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(SCHEMA_V1)?;
+            tx.pragma_update(None, "user_version", 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Runs `change` in one transaction; on any error nothing of it is kept.
+    pub fn change<T, E: From<rusqlite::Error>>(
+        &mut self,
+        change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = change(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// Now, as stored: RFC 3339 UTC with seconds.
+pub fn now_text() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    crate::verify::asn1_time::rfc3339(now.replace_nanosecond(0).unwrap_or(now))
+}
