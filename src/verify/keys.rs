@@ -121,8 +121,31 @@ pub fn parse_spki(spki_der: &[u8]) -> Result<PublicKey<'_>, KeyError> {
     Ok(PublicKey::Other { oid: text })
 }
 
+/// Curves this verifier cannot check, known by name and size for reports and policy.
+const OTHER_CURVES: [(&str, &str, usize); 6] = [
+    ("1.2.840.10045.3.1.1", "P-192", 192),
+    ("1.3.132.0.33", "P-224", 224),
+    ("1.3.132.0.10", "secp256k1", 256),
+    ("1.3.36.3.3.2.8.1.1.7", "brainpoolP256r1", 256),
+    ("1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1", 384),
+    ("1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1", 512),
+];
+
 pub fn public_key_kind(spki_der: &[u8]) -> Result<PublicKeyKind, KeyError> {
-    Ok(match parse_spki(spki_der)? {
+    let parsed = match parse_spki(spki_der) {
+        Err(KeyError::UnsupportedCurve(oid)) => {
+            return OTHER_CURVES
+                .iter()
+                .find(|(o, _, _)| *o == oid)
+                .map(|(_, name, bits)| PublicKeyKind::Ec {
+                    curve: (*name).to_string(),
+                    bits: *bits,
+                })
+                .ok_or(KeyError::UnsupportedCurve(oid));
+        }
+        other => other?,
+    };
+    Ok(match parsed {
         PublicKey::Rsa { modulus, .. } => {
             let lead_bits = modulus
                 .first()

@@ -26,7 +26,10 @@ pub enum SignatureError {
 
 impl From<KeyError> for SignatureError {
     fn from(e: KeyError) -> Self {
-        SignatureError::BadKey(e.to_string())
+        match e {
+            KeyError::UnsupportedCurve(_) => SignatureError::Unsupported(e.to_string()),
+            KeyError::Malformed(_) => SignatureError::BadKey(e.to_string()),
+        }
     }
 }
 
@@ -97,13 +100,13 @@ fn rsa_public(
     signature: &[u8],
 ) -> Result<Vec<u8>, SignatureError> {
     let k = modulus.len();
-    // RFC 8017 8.2.2: the signature has the modulus length. Leading zero octets are
-    // tolerated (some tokens strip them) but never a longer value.
+    // RFC 8017 8.2.2: the signature has the modulus length. A shorter one is tolerated
+    // (some tokens strip leading zero octets), a longer one never, zeros or not.
     let sig = {
         let skip = signature.iter().take_while(|b| **b == 0).count();
         &signature[skip..]
     };
-    if sig.len() > k || signature.is_empty() {
+    if signature.len() > k || sig.len() > k || signature.is_empty() {
         return Err(SignatureError::Invalid);
     }
     let precision =
