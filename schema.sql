@@ -79,6 +79,47 @@ BEGIN
     SELECT RAISE(ABORT, 'units cannot be deleted: their history hangs on them');
 END;
 
+-- People known to the office (collaborators must be registered citizens).
+CREATE TABLE people (
+    id              INTEGER PRIMARY KEY,
+    codice_fiscale  TEXT NOT NULL UNIQUE CHECK (length(codice_fiscale) = 16),
+    surname         TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    citizen_since   TEXT,               -- NULL: not a registered citizen
+    created_at      TEXT NOT NULL
+);
+
+-- Legal representatives and procuratori (who needs the procura document).
+CREATE TABLE representatives (
+    company_id      INTEGER NOT NULL REFERENCES companies(id),
+    person_id       INTEGER NOT NULL REFERENCES people(id),
+    role            TEXT NOT NULL CHECK (role IN ('legale-rappresentante', 'procuratore')),
+    procura_sha256  TEXT REFERENCES documents(sha256),
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (company_id, person_id, role),
+    CHECK (role = 'legale-rappresentante' OR procura_sha256 IS NOT NULL)
+);
+
+-- Requests to enable a company's account administrator.
+CREATE TABLE nominations (
+    id              INTEGER PRIMARY KEY,
+    company_id      INTEGER NOT NULL REFERENCES companies(id),
+    admin_person_id INTEGER NOT NULL REFERENCES people(id),
+    form_sha256     TEXT NOT NULL REFERENCES documents(sha256),
+    state           TEXT NOT NULL CHECK (state IN ('in-attesa', 'approvata', 'respinta')),
+    reason          TEXT,
+    submitted_at    TEXT NOT NULL,
+    decided_at      TEXT,
+    CHECK (state != 'respinta' OR length(trim(reason)) > 0)
+);
+
+CREATE TABLE nomination_id_documents (
+    nomination_id   INTEGER NOT NULL REFERENCES nominations(id),
+    document_sha256 TEXT NOT NULL REFERENCES documents(sha256),
+    expires_on      TEXT NOT NULL,
+    PRIMARY KEY (nomination_id, document_sha256)
+);
+
 -- The audit log: every change appends a row in the same transaction. Each row's hash covers
 -- its content and the previous row's hash, so an edit or a deletion breaks the chain.
 CREATE TABLE audit_log (

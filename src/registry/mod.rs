@@ -3,6 +3,8 @@
 //! Knows nothing of screens, PC/SC or SQL text.
 
 pub mod kinds;
+pub mod nominations;
+pub mod people;
 
 use crate::codice_fiscale::{CfError, CodiceFiscale};
 use crate::store::audit::{self, Entry};
@@ -26,6 +28,32 @@ pub enum RegistryError {
     EmptyName,
     #[error("this change needs an officer's live session (card login)")]
     NoSession,
+    #[error("{0} is not a personal codice fiscale")]
+    NotAPersonalCode(String),
+    #[error("a person with codice fiscale {0} is already registered")]
+    DuplicatePerson(String),
+    #[error("no company with codice fiscale {0}")]
+    UnknownCompany(String),
+    #[error("no person with codice fiscale {0}")]
+    UnknownPerson(String),
+    #[error("{0}: accepted formats are .p7m, .pdf, .jpg, .png")]
+    UnacceptedFormat(String),
+    #[error("identity document {0} had expired on the request date")]
+    IdDocumentExpired(String),
+    #[error("no nomination {0}")]
+    UnknownNomination(i64),
+    #[error("nomination {0} is not pending (it is {1})")]
+    NotPending(i64, String),
+    #[error("the delegation form's signature is not valid ({0})")]
+    FormInvalid(String),
+    #[error("the form is signed by {0}, who is not a legal representative or procuratore of the company")]
+    SignerNotRepresentative(String),
+    #[error("the form's verdict is INDETERMINATE ({0}): the officer must confirm")]
+    NeedsConfirmation(String),
+    #[error("an unsigned form needs an identity document")]
+    NoIdentityDocument,
+    #[error("a rejection needs a reason")]
+    ReasonNeeded,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("database error: {0}")]
@@ -48,6 +76,27 @@ impl RegistryError {
             RegistryError::NoSession => {
                 "Operazione non consentita: serve una sessione aperta con la carta dell'operatore (sportello login).".into()
             }
+            RegistryError::NotAPersonalCode(cf) => format!("{cf} non è il codice fiscale di una persona."),
+            RegistryError::DuplicatePerson(cf) => format!("La persona con codice fiscale {cf} è già registrata."),
+            RegistryError::UnknownCompany(cf) => format!("Nessuna azienda con codice fiscale {cf}."),
+            RegistryError::UnknownPerson(cf) => format!("Nessuna persona con codice fiscale {cf}: registrarla prima."),
+            RegistryError::UnacceptedFormat(n) => format!("{n}: formati accettati .p7m, .pdf, .jpg, .png."),
+            RegistryError::IdDocumentExpired(n) => format!("Il documento di identità {n} era scaduto alla data della richiesta."),
+            RegistryError::UnknownNomination(id) => format!("Nessuna richiesta numero {id}."),
+            RegistryError::NotPending(id, state) => format!("La richiesta {id} non è in attesa (stato: {state})."),
+            RegistryError::FormInvalid(sub) => format!(
+                "Approvazione negata: la firma del modulo di delega non è valida ({sub})."
+            ),
+            RegistryError::SignerNotRepresentative(cfs) => format!(
+                "Approvazione negata: il modulo è firmato da {cfs}, che non è legale rappresentante né procuratore dell'azienda."
+            ),
+            RegistryError::NeedsConfirmation(sub) => format!(
+                "La verifica della firma è da completare ({sub}): confermare esplicitamente per approvare (--confirm)."
+            ),
+            RegistryError::NoIdentityDocument => {
+                "Un modulo non firmato digitalmente richiede un documento di identità.".into()
+            }
+            RegistryError::ReasonNeeded => "Per respingere la richiesta serve una motivazione.".into(),
             RegistryError::Store(_) | RegistryError::Sql(_) => format!("Errore dell'archivio: {self}"),
         }
     }
@@ -57,7 +106,7 @@ impl RegistryError {
 #[derive(Debug, Clone, Copy)]
 pub struct SessionRef(pub i64);
 
-fn require_session(
+pub(crate) fn require_session(
     tx: &rusqlite::Transaction<'_>,
     session: Option<SessionRef>,
 ) -> Result<officers::Session, RegistryError> {

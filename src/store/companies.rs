@@ -24,6 +24,15 @@ pub struct NewCompany<'a> {
     pub kinds: &'a [(String, Option<String>)],
 }
 
+pub fn id_by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<i64>> {
+    tx.query_row(
+        "SELECT id FROM companies WHERE codice_fiscale = ?1",
+        params![cf],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 pub fn exists(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<bool> {
     tx.query_row(
         "SELECT 1 FROM companies WHERE codice_fiscale = ?1",

@@ -3,7 +3,10 @@
 
 pub mod audit;
 pub mod companies;
+pub mod documents;
+pub mod nominations;
 pub mod officers;
+pub mod people;
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +37,8 @@ pub enum StoreError {
 pub struct Store {
     pub(crate) conn: Connection,
     pub path: PathBuf,
+    /// Where documents are kept, content-addressed, beside the database.
+    pub documents_dir: PathBuf,
 }
 
 /// `<data dir>/sportello.db`.
@@ -42,7 +47,7 @@ pub fn default_path(data_dir: &Path) -> PathBuf {
 }
 
 #[cfg(unix)]
-fn owner_only(path: &Path, mode: u32) -> Result<(), StoreError> {
+pub(crate) fn owner_only(path: &Path, mode: u32) -> Result<(), StoreError> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|source| {
         StoreError::Io {
@@ -53,7 +58,7 @@ fn owner_only(path: &Path, mode: u32) -> Result<(), StoreError> {
 }
 
 #[cfg(not(unix))]
-fn owner_only(_path: &Path, _mode: u32) -> Result<(), StoreError> {
+pub(crate) fn owner_only(_path: &Path, _mode: u32) -> Result<(), StoreError> {
     Ok(())
 }
 
@@ -84,6 +89,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            documents_dir: documents::default_dir(path),
         };
         store.migrate()?;
         // The WAL and shared-memory files hold the same data: owner-only too.

@@ -1,0 +1,236 @@
+//! Nomination of a company's account administrator through the signed delegation form.
+
+use time::Date;
+
+use crate::codice_fiscale::CodiceFiscale;
+use crate::store::audit::{self, Entry};
+use crate::store::{companies, documents, nominations, people, Store};
+use crate::verify::{verify_bytes, VerifyOptions};
+
+use super::{require_session, RegistryError, SessionRef};
+
+/// Formats the desk accepts for forms (seed 001 §3): signed `.p7m`, or scans.
+const ACCEPTED: [&str; 5] = [".p7m", ".pdf", ".jpg", ".jpeg", ".png"];
+
+fn is_signed_name(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".p7m")
+}
+
+pub struct IdentityDocument<'a> {
+    pub bytes: &'a [u8],
+    pub name: &'a str,
+    pub expires_on: Date,
+}
+
+/// Submits a request: stores the form (verifying it when signed) and the identity documents,
+/// which must be valid on the request date. Audited.
+pub fn submit(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    company_cf: &str,
+    admin_cf: &str,
+    form: (&[u8], &str),
+    identity_documents: &[IdentityDocument<'_>],
+    verify: &VerifyOptions<'_>,
+) -> Result<i64, RegistryError> {
+    let company_cf = CodiceFiscale::parse(company_cf)?;
+    let admin_cf = CodiceFiscale::parse(admin_cf)?;
+    let (form_bytes, form_name) = form;
+    let lower = form_name.to_ascii_lowercase();
+    if !ACCEPTED.iter().any(|ext| lower.ends_with(ext)) {
+        return Err(RegistryError::UnacceptedFormat(form_name.to_string()));
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    if let Some(expired) = identity_documents.iter().find(|d| d.expires_on < today) {
+        return Err(RegistryError::IdDocumentExpired(expired.name.to_string()));
+    }
+    // The report is kept with the form: the decision is made on it, and it is evidence.
+    let report = is_signed_name(form_name).then(|| verify_bytes(form_name, form_bytes, verify));
+    let report_json = report.as_ref().and_then(|r| serde_json::to_string(r).ok());
+    let docs_dir = store.documents_dir.clone();
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let company = companies::id_by_cf(tx, company_cf.as_str())?
+            .ok_or_else(|| RegistryError::UnknownCompany(company_cf.to_string()))?;
+        let admin = people::id_by_cf(tx, admin_cf.as_str())?
+            .ok_or_else(|| RegistryError::UnknownPerson(admin_cf.to_string()))?;
+        let form_sha = documents::put(
+            tx,
+            &docs_dir,
+            form_bytes,
+            "delegation-form",
+            form_name,
+            report_json.as_deref(),
+        )?;
+        let id = nominations::insert(tx, company, admin, &form_sha)?;
+        for doc in identity_documents {
+            let sha = documents::put(
+                tx,
+                &docs_dir,
+                doc.bytes,
+                "identity-document",
+                doc.name,
+                None,
+            )?;
+            nominations::add_id_document(tx, id, &sha, &doc.expires_on.to_string())?;
+        }
+        let verdict = report
+            .as_ref()
+            .map(|r| format!("form verdict {:?}/{:?}", r.indication, r.sub_indication))
+            .unwrap_or_else(|| "unsigned form".into());
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "nomination.submit",
+                entity: &format!("nomination:{id}"),
+                summary: &format!(
+                    "administrator {admin_cf} for {company_cf}; {verdict}; {} identity document(s)",
+                    identity_documents.len()
+                ),
+                evidence_sha256: Some(&form_sha),
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// What the stored report says about the form.
+struct FormFacts {
+    indication: String,
+    sub_indication: String,
+    signer_cfs: Vec<String>,
+}
+
+fn form_facts(report_json: &str) -> Option<FormFacts> {
+    let report: serde_json::Value = serde_json::from_str(report_json).ok()?;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let signer_cfs = report["signatures"]
+        .as_array()?
+        .iter()
+        .filter(|s| s["parent"].is_null())
+        .filter(|s| s["signer"]["codice_fiscale"]["valid"] == true)
+        .map(|s| text(&s["signer"]["codice_fiscale"]["value"]))
+        .collect();
+    Some(FormFacts {
+        indication: text(&report["indication"]),
+        sub_indication: text(&report["sub_indication"]),
+        signer_cfs,
+    })
+}
+
+/// Approves a pending request. Refused when the form's verdict is TOTAL_FAILED or when no
+/// signer is a legal representative (or a procuratore with procura); an INDETERMINATE
+/// verdict needs `confirm`, which is recorded. One administrator per company: the one
+/// approved before is set to rejected ("sostituita"), its grants untouched. Audited.
+pub fn approve(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    id: i64,
+    confirm: bool,
+) -> Result<(), RegistryError> {
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let nomination = nominations::get(tx, id)?.ok_or(RegistryError::UnknownNomination(id))?;
+        if nomination.state != "in-attesa" {
+            return Err(RegistryError::NotPending(id, nomination.state));
+        }
+        let form = documents::get(tx, &nomination.form_sha256)?
+            .ok_or(RegistryError::UnknownNomination(id))?;
+        let mut confirmed = None;
+        match form.verification.as_deref().and_then(form_facts) {
+            Some(facts) => {
+                if facts.indication == "TOTAL_FAILED" {
+                    return Err(RegistryError::FormInvalid(facts.sub_indication));
+                }
+                let signatories = people::signatories(tx, nomination.company_id)?;
+                let allowed: Vec<&String> = signatories.iter().map(|(cf, _)| cf).collect();
+                if !facts.signer_cfs.iter().any(|cf| allowed.contains(&cf)) {
+                    return Err(RegistryError::SignerNotRepresentative(
+                        facts.signer_cfs.join(", "),
+                    ));
+                }
+                if facts.indication != "TOTAL_PASSED" {
+                    if !confirm {
+                        return Err(RegistryError::NeedsConfirmation(facts.sub_indication));
+                    }
+                    confirmed = Some(facts.sub_indication);
+                }
+            }
+            None => {
+                // A scanned form: the officer checked the signature; an identity document is needed.
+                if nominations::id_document_count(tx, id)? == 0 {
+                    return Err(RegistryError::NoIdentityDocument);
+                }
+            }
+        }
+        for previous in nominations::approved_for(tx, nomination.company_id)? {
+            let reason = format!("sostituita dalla richiesta {id}");
+            nominations::decide(tx, previous, "respinta", Some(&reason))?;
+            audit::append(
+                tx,
+                &Entry {
+                    officer_id: Some(live.officer_id),
+                    session_id: Some(live.id),
+                    action: "nomination.replace",
+                    entity: &format!("nomination:{previous}"),
+                    summary: &format!("replaced by nomination {id}; existing grants survive"),
+                    evidence_sha256: None,
+                },
+            )?;
+        }
+        nominations::decide(tx, id, "approvata", None)?;
+        let summary = match &confirmed {
+            Some(sub) => format!(
+                "approved; the officer confirmed despite an INDETERMINATE form verdict ({sub})"
+            ),
+            None => "approved".to_string(),
+        };
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "nomination.approve",
+                entity: &format!("nomination:{id}"),
+                summary: &summary,
+                evidence_sha256: Some(&nomination.form_sha256),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// Rejects a pending request with a reason. Audited.
+pub fn reject(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    id: i64,
+    reason: &str,
+) -> Result<(), RegistryError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(RegistryError::ReasonNeeded);
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let nomination = nominations::get(tx, id)?.ok_or(RegistryError::UnknownNomination(id))?;
+        if nomination.state != "in-attesa" {
+            return Err(RegistryError::NotPending(id, nomination.state));
+        }
+        nominations::decide(tx, id, "respinta", Some(reason))?;
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "nomination.reject",
+                entity: &format!("nomination:{id}"),
+                summary: &format!("rejected: {reason}"),
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(())
+    })
+}

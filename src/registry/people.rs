@@ -1,0 +1,93 @@
+//! People and their roles in companies.
+
+use crate::codice_fiscale::{CfKind, CodiceFiscale};
+use crate::store::audit::{self, Entry};
+use crate::store::{companies, documents, people, Store};
+
+use super::{require_session, RegistryError, SessionRef};
+
+/// Registers a person (a registered citizen when `citizen`). Audited.
+pub fn add_person(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    cf: &str,
+    surname: &str,
+    name: &str,
+    citizen: bool,
+) -> Result<i64, RegistryError> {
+    let cf = CodiceFiscale::parse(cf)?;
+    if cf.kind() != CfKind::Personal {
+        return Err(RegistryError::NotAPersonalCode(cf.to_string()));
+    }
+    if surname.trim().is_empty() || name.trim().is_empty() {
+        return Err(RegistryError::EmptyName);
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        if people::id_by_cf(tx, cf.as_str())?.is_some() {
+            return Err(RegistryError::DuplicatePerson(cf.to_string()));
+        }
+        let id = people::insert(tx, cf.as_str(), surname.trim(), name.trim(), citizen)?;
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "person.add",
+                entity: &format!("person:{cf}"),
+                summary: &format!(
+                    "{} {} added{}",
+                    name.trim(),
+                    surname.trim(),
+                    if citizen {
+                        " as registered citizen"
+                    } else {
+                        ""
+                    }
+                ),
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// Records a legal representative, or a procuratore with the procura document. Audited.
+pub fn add_representative(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    company_cf: &str,
+    person_cf: &str,
+    procura: Option<(&[u8], &str)>,
+) -> Result<(), RegistryError> {
+    let company_cf = CodiceFiscale::parse(company_cf)?;
+    let person_cf = CodiceFiscale::parse(person_cf)?;
+    let docs_dir = store.documents_dir.clone();
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let company = companies::id_by_cf(tx, company_cf.as_str())?
+            .ok_or_else(|| RegistryError::UnknownCompany(company_cf.to_string()))?;
+        let person = people::id_by_cf(tx, person_cf.as_str())?
+            .ok_or_else(|| RegistryError::UnknownPerson(person_cf.to_string()))?;
+        let (role, procura_sha) = match procura {
+            Some((bytes, name)) => (
+                "procuratore",
+                Some(documents::put(tx, &docs_dir, bytes, "procura", name, None)?),
+            ),
+            None => ("legale-rappresentante", None),
+        };
+        people::add_representative(tx, company, person, role, procura_sha.as_deref())?;
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "representative.add",
+                entity: &format!("company:{company_cf}"),
+                summary: &format!("{person_cf} recorded as {role} of {company_cf}"),
+                evidence_sha256: procura_sha.as_deref(),
+            },
+        )?;
+        Ok(())
+    })
+}
