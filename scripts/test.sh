@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 for tool in openssl; do
   command -v "$tool" >/dev/null || { echo "ERROR: $tool is missing: run .ci/run or install it" >&2; exit 1; }
 done
+# The crash-safety tests drive a worker process built from examples/.
+cargo build --locked --examples
 exec cargo test --locked --all-targets
