@@ -120,6 +120,21 @@ CREATE TABLE nomination_id_documents (
     PRIMARY KEY (nomination_id, document_sha256)
 );
 
+-- Profiles granted to collaborators, on the whole company (unit_id NULL) or on one unit.
+CREATE TABLE grants (
+    id              INTEGER PRIMARY KEY,
+    company_id      INTEGER NOT NULL REFERENCES companies(id),
+    person_id       INTEGER NOT NULL REFERENCES people(id),
+    profile         TEXT NOT NULL,
+    unit_id         INTEGER REFERENCES units(id),
+    state           TEXT NOT NULL CHECK (state IN ('attiva', 'revocata', 'sospesa')),
+    granted_at      TEXT NOT NULL,
+    relationship_end TEXT,              -- end of the working relationship (YYYY-MM-DD)
+    changed_at      TEXT,
+    reason          TEXT,
+    CHECK (state = 'attiva' OR length(trim(reason)) > 0)
+);
+
 -- The audit log: every change appends a row in the same transaction. Each row's hash covers
 -- its content and the previous row's hash, so an edit or a deletion breaks the chain.
 CREATE TABLE audit_log (

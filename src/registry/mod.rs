@@ -2,9 +2,11 @@
 //! officer's live session, runs in one transaction and appends its audit row in it.
 //! Knows nothing of screens, PC/SC or SQL text.
 
+pub mod grants;
 pub mod kinds;
 pub mod nominations;
 pub mod people;
+pub mod profiles;
 
 use crate::codice_fiscale::{CfError, CodiceFiscale};
 use crate::store::audit::{self, Entry};
@@ -54,6 +56,20 @@ pub enum RegistryError {
     NoIdentityDocument,
     #[error("a rejection needs a reason")]
     ReasonNeeded,
+    #[error("unknown profile {0}")]
+    UnknownProfile(String),
+    #[error("profile {0} cannot be granted at {1} level")]
+    LevelNotAllowed(String, &'static str),
+    #[error("profile {0} needs a company of kind {1}")]
+    KindNotAllowed(String, String),
+    #[error("{0} is not a registered citizen: only registered citizens can be collaborators")]
+    NotACitizen(String),
+    #[error("no unit named {0}")]
+    UnknownUnit(String),
+    #[error("no grant {0}")]
+    UnknownGrant(i64),
+    #[error("grant {0} is not active (it is {1})")]
+    GrantNotActive(i64, String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("database error: {0}")]
@@ -96,7 +112,18 @@ impl RegistryError {
             RegistryError::NoIdentityDocument => {
                 "Un modulo non firmato digitalmente richiede un documento di identità.".into()
             }
-            RegistryError::ReasonNeeded => "Per respingere la richiesta serve una motivazione.".into(),
+            RegistryError::ReasonNeeded => "Serve una motivazione.".into(),
+            RegistryError::UnknownProfile(p) => format!("Profilo sconosciuto: «{p}»."),
+            RegistryError::LevelNotAllowed(p, level) => format!("Il profilo «{p}» non si assegna a livello di {level}."),
+            RegistryError::KindNotAllowed(p, kinds) => format!(
+                "Il profilo «{p}» richiede un'azienda di tipologia {kinds}."
+            ),
+            RegistryError::NotACitizen(cf) => format!(
+                "{cf} non è un cittadino registrato: solo i cittadini registrati possono essere collaboratori."
+            ),
+            RegistryError::UnknownUnit(u) => format!("Nessuna unità organizzativa «{u}»."),
+            RegistryError::UnknownGrant(id) => format!("Nessuna abilitazione numero {id}."),
+            RegistryError::GrantNotActive(id, state) => format!("L'abilitazione {id} non è attiva (stato: {state})."),
             RegistryError::Store(_) | RegistryError::Sql(_) => format!("Errore dell'archivio: {self}"),
         }
     }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod companies;
 pub mod documents;
+pub mod grants;
 pub mod nominations;
 pub mod officers;
 pub mod people;

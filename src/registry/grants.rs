@@ -1,0 +1,150 @@
+//! Grants of profiles to collaborators: level and company-kind rules, registered citizens
+//! only, revocation, suspension (a stolen administrator credential), end of relationship.
+
+use crate::codice_fiscale::CodiceFiscale;
+use crate::store::audit::{self, Entry};
+use crate::store::{companies, grants, people, Store};
+
+use super::profiles;
+use super::{require_session, RegistryError, SessionRef};
+
+/// Grants `profile` to a person, on the whole company or on `unit`. Audited.
+pub fn add(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    company_cf: &str,
+    person_cf: &str,
+    profile_code: &str,
+    unit: Option<&str>,
+) -> Result<i64, RegistryError> {
+    let company_cf = CodiceFiscale::parse(company_cf)?;
+    let person_cf = CodiceFiscale::parse(person_cf)?;
+    let profile = profiles::find(profile_code)
+        .ok_or_else(|| RegistryError::UnknownProfile(profile_code.to_string()))?;
+    match unit {
+        None if !profile.company_level => {
+            return Err(RegistryError::LevelNotAllowed(
+                profile.code.into(),
+                "gruppo",
+            ))
+        }
+        Some(_) if !profile.unit_level => {
+            return Err(RegistryError::LevelNotAllowed(
+                profile.code.into(),
+                "sottogruppo",
+            ))
+        }
+        _ => {}
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let company = companies::id_by_cf(tx, company_cf.as_str())?
+            .ok_or_else(|| RegistryError::UnknownCompany(company_cf.to_string()))?;
+        let person = people::id_by_cf(tx, person_cf.as_str())?
+            .ok_or_else(|| RegistryError::UnknownPerson(person_cf.to_string()))?;
+        if !grants::is_citizen(tx, person)? {
+            return Err(RegistryError::NotACitizen(person_cf.to_string()));
+        }
+        if !profile.needs_kind.is_empty() {
+            let kinds = grants::company_kinds(tx, company)?;
+            if !profile
+                .needs_kind
+                .iter()
+                .any(|k| kinds.iter().any(|have| have == k))
+            {
+                return Err(RegistryError::KindNotAllowed(
+                    profile.code.into(),
+                    profile.needs_kind.join(", "),
+                ));
+            }
+        }
+        let unit_id = match unit {
+            Some(name) => Some(
+                grants::unit_id(tx, company, name)?
+                    .ok_or_else(|| RegistryError::UnknownUnit(name.to_string()))?,
+            ),
+            None => None,
+        };
+        let id = grants::insert(tx, company, person, profile.code, unit_id)?;
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "grant.add",
+                entity: &format!("grant:{id}"),
+                summary: &format!(
+                    "{} granted to {person_cf} on {company_cf}{}",
+                    profile.code,
+                    unit.map(|u| format!(" / {u}")).unwrap_or_default()
+                ),
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// Revokes (`revocata`) or suspends (`sospesa`) an active grant, with a reason. Audited.
+pub fn change_state(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    id: i64,
+    new_state: &str,
+    reason: &str,
+) -> Result<(), RegistryError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(RegistryError::ReasonNeeded);
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let current = grants::state(tx, id)?.ok_or(RegistryError::UnknownGrant(id))?;
+        if current != "attiva" {
+            return Err(RegistryError::GrantNotActive(id, current));
+        }
+        grants::set_state(tx, id, new_state, reason)?;
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: if new_state == "sospesa" {
+                    "grant.suspend"
+                } else {
+                    "grant.revoke"
+                },
+                entity: &format!("grant:{id}"),
+                summary: &format!("{new_state}: {reason}"),
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// Records the end of the working relationship; the grant is overdue five days later.
+pub fn end_relationship(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    id: i64,
+    date: time::Date,
+) -> Result<(), RegistryError> {
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        grants::state(tx, id)?.ok_or(RegistryError::UnknownGrant(id))?;
+        grants::set_relationship_end(tx, id, &date.to_string())?;
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "grant.end",
+                entity: &format!("grant:{id}"),
+                summary: &format!("working relationship ended on {date}"),
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(())
+    })
+}
