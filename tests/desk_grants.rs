@@ -231,3 +231,43 @@ fn revocation_suspension_and_overdue() {
     assert!(actions.ends_with(&["grant.revoke".to_string(), "grant.suspend".to_string()]));
     assert_eq!(store.audit_verify().expect("verify").first_broken, None);
 }
+
+#[test]
+fn overdue_and_audit_export_on_the_command_line() {
+    let (dir, mut store, s) = desk(vec![("datore-privato", None)]);
+    let a = grants::add(
+        &mut store,
+        Some(s),
+        "00743110157",
+        "VRDLCU85M41F205J",
+        "co-gestione",
+        None,
+    )
+    .expect("a");
+    let today = time::OffsetDateTime::now_utc().date();
+    grants::end_relationship(&mut store, Some(s), a, today - time::Duration::days(10))
+        .expect("ended");
+    let rows = store.audit_rows().expect("rows").len();
+    drop(store);
+    let db = dir.path().join("desk.db");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sportello"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    let overdue: serde_json::Value =
+        serde_json::from_slice(&run(&["overdue", "--json"]).stdout).expect("json");
+    assert_eq!(overdue[0]["id"], a);
+    assert_eq!(overdue[0]["person_cf"], "VRDLCU85M41F205J");
+    let human = String::from_utf8_lossy(&run(&["overdue"]).stdout).into_owned();
+    assert!(human.contains("fine rapporto"), "{human}");
+    let export: serde_json::Value =
+        serde_json::from_slice(&run(&["audit", "export", "--json"]).stdout).expect("json");
+    assert_eq!(export.as_array().map(Vec::len), Some(rows));
+    let verify = run(&["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("Registro integro"));
+}

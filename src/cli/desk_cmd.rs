@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use crate::registry::{self, CompanyRequest, RegistryError};
 use crate::store::Store;
 
-use super::{exit, AuditCommand, CompanyCommand, OfficerCommand};
+use super::{exit, AuditCommand, CompanyCommand, NominationCommand, OfficerCommand};
 
 fn open(db: &Path, lang: Lang) -> Result<Store, i32> {
     Store::open(db).map_err(|e| {
@@ -219,5 +219,69 @@ pub fn audit(command: &AuditCommand, db: &Path, lang: Lang) -> i32 {
             }
             Err(e) => refuse(&RegistryError::Store(e), lang),
         },
+    }
+}
+
+pub fn nomination(command: &NominationCommand, db: &Path, lang: Lang) -> i32 {
+    let store = match open(db, lang) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match command {
+        NominationCommand::List { state, json } => match store.nominations(state.as_deref()) {
+            Ok(rows) => {
+                if *json {
+                    print_json(&rows);
+                } else {
+                    for n in rows {
+                        println!(
+                            "{:>5}  {}  {} → {}  {}",
+                            n.id, n.state, n.company_cf, n.admin_cf, n.submitted_at
+                        );
+                    }
+                }
+                exit::OK
+            }
+            Err(e) => refuse(&RegistryError::Store(e), lang),
+        },
+    }
+}
+
+pub fn overdue(json: bool, db: &Path, lang: Lang) -> i32 {
+    let store = match open(db, lang) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match store.overdue_grants(time::OffsetDateTime::now_utc().date()) {
+        Ok(rows) => {
+            if json {
+                print_json(&rows);
+            } else if rows.is_empty() {
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::It => "Nessuna revoca in ritardo.",
+                        Lang::En => "No overdue revocations.",
+                    }
+                );
+            } else {
+                for g in rows {
+                    println!(
+                        "{:>5}  {} {} {}  {}: {}",
+                        g.id,
+                        g.company_cf,
+                        g.person_cf,
+                        g.profile,
+                        match lang {
+                            Lang::It => "fine rapporto",
+                            Lang::En => "relationship ended",
+                        },
+                        g.relationship_end.unwrap_or_default()
+                    );
+                }
+            }
+            exit::OK
+        }
+        Err(e) => refuse(&RegistryError::Store(e), lang),
     }
 }

@@ -61,6 +61,25 @@ pub enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Administrator nominations.
+    #[command(subcommand)]
+    Nomination(NominationCommand),
+    /// Active grants whose working relationship ended more than 5 days ago.
+    Overdue {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NominationCommand {
+    /// Requests, optionally in one state (in-attesa, approvata, respinta).
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,6 +231,12 @@ pub fn run() -> i32 {
         }
         Command::Audit(command) => {
             desk_cmd::audit(&command, &db_path(&cli.db, &data_dir), cli.lang)
+        }
+        Command::Nomination(command) => {
+            desk_cmd::nomination(&command, &db_path(&cli.db, &data_dir), cli.lang)
+        }
+        Command::Overdue { json } => {
+            desk_cmd::overdue(json, &db_path(&cli.db, &data_dir), cli.lang)
         }
     }
 }
