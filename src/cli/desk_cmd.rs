@@ -6,7 +6,12 @@ use crate::i18n::Lang;
 use crate::registry::{self, CompanyRequest, RegistryError};
 use crate::store::Store;
 
-use super::{exit, AuditCommand, CompanyCommand, NominationCommand, OfficerCommand};
+use super::{
+    exit, AuditCommand, CompanyCommand, GrantCommand, NominationCommand, OfficerCommand,
+    PersonCommand, RepCommand, UnitCommand,
+};
+use crate::registry::nominations::IdentityDocument;
+use crate::registry::{grants, nominations, people};
 
 fn open(db: &Path, lang: Lang) -> Result<Store, i32> {
     Store::open(db).map_err(|e| {
@@ -36,10 +41,54 @@ fn print_json<T: serde::Serialize>(value: &T) {
     );
 }
 
-/// The officer's session: until card login exists there is none, and changes that need one
-/// are refused with that reason.
-fn current_session() -> Option<registry::SessionRef> {
-    None
+/// The officer's session recorded beside the database by card login; every change checks
+/// in its transaction that it is live.
+fn current_session(db: &Path) -> Option<registry::SessionRef> {
+    crate::store::read_session_file(db).map(registry::SessionRef)
+}
+
+fn done(lang: Lang) -> i32 {
+    println!(
+        "{}",
+        match lang {
+            Lang::It => "Fatto.",
+            Lang::En => "Done.",
+        }
+    );
+    exit::OK
+}
+
+fn outcome<T>(result: Result<T, RegistryError>, lang: Lang) -> i32 {
+    match result {
+        Ok(_) => done(lang),
+        Err(e) => refuse(&e, lang),
+    }
+}
+
+fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, i32> {
+    std::fs::read(path).map_err(|e| {
+        log::error!("cannot read {}: {e}", path.display());
+        eprintln!(
+            "{}: {} ({e})",
+            crate::i18n::cli_text::CANNOT_OPEN.get(lang),
+            path.display()
+        );
+        exit::NO_INPUT
+    })
+}
+
+fn parse_date(text: &str, lang: Lang) -> Result<time::Date, i32> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &format).map_err(|_| {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::It => format!("Data non valida «{text}»: usare AAAA-MM-GG."),
+                Lang::En => format!("Invalid date «{text}»: use YYYY-MM-DD."),
+            }
+        );
+        exit::USAGE
+    })
 }
 
 pub fn officer(command: &OfficerCommand, db: &Path, lang: Lang) -> i32 {
@@ -49,7 +98,7 @@ pub fn officer(command: &OfficerCommand, db: &Path, lang: Lang) -> i32 {
     };
     match command {
         OfficerCommand::Add { cf, name, json } => {
-            match registry::add_officer(&mut store, current_session(), cf, name) {
+            match registry::add_officer(&mut store, current_session(db), cf, name) {
                 Ok(id) => {
                     if *json {
                         print_json(
@@ -100,7 +149,7 @@ pub fn company(command: &CompanyCommand, db: &Path, lang: Lang) -> i32 {
                 pec: pec.as_deref(),
                 kinds,
             };
-            match registry::register_company(&mut store, current_session(), &request) {
+            match registry::register_company(&mut store, current_session(db), &request) {
                 Ok(id) => {
                     if *json {
                         print_json(&serde_json::json!({"id": id}));
@@ -222,8 +271,8 @@ pub fn audit(command: &AuditCommand, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn nomination(command: &NominationCommand, db: &Path, lang: Lang) -> i32 {
-    let store = match open(db, lang) {
+pub fn nomination(command: &NominationCommand, db: &Path, data_dir: &Path, lang: Lang) -> i32 {
+    let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -244,6 +293,232 @@ pub fn nomination(command: &NominationCommand, db: &Path, lang: Lang) -> i32 {
             }
             Err(e) => refuse(&RegistryError::Store(e), lang),
         },
+        NominationCommand::Submit {
+            company,
+            admin,
+            form,
+            id_doc,
+            id_expiry,
+            json,
+        } => {
+            if id_doc.len() != id_expiry.len() {
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::It => "Ogni --id-doc vuole la sua --id-expiry.",
+                        Lang::En => "Each --id-doc needs its --id-expiry.",
+                    }
+                );
+                return exit::USAGE;
+            }
+            let form_bytes = match read_file(form, lang) {
+                Ok(b) => b,
+                Err(code) => return code,
+            };
+            let mut docs = Vec::new();
+            for (path, expiry) in id_doc.iter().zip(id_expiry) {
+                let bytes = match read_file(path, lang) {
+                    Ok(b) => b,
+                    Err(code) => return code,
+                };
+                let expires_on = match parse_date(expiry, lang) {
+                    Ok(d) => d,
+                    Err(code) => return code,
+                };
+                docs.push((
+                    bytes,
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    expires_on,
+                ));
+            }
+            let documents: Vec<IdentityDocument<'_>> = docs
+                .iter()
+                .map(|(bytes, name, expires_on)| IdentityDocument {
+                    bytes,
+                    name,
+                    expires_on: *expires_on,
+                })
+                .collect();
+            // The form is judged against the imported trust store, as `verify` does.
+            let now = time::OffsetDateTime::now_utc();
+            let trust = match crate::trust::store::Store::open(data_dir).load(now) {
+                Ok((store, _)) => store,
+                Err(e) => {
+                    eprintln!("{}: {e}", crate::i18n::cli_text::TRUST_UNREADABLE.get(lang));
+                    return exit::NO_INPUT;
+                }
+            };
+            let mut opts = crate::verify::VerifyOptions::now();
+            if !trust.is_empty() {
+                opts.trust = Some(&trust);
+            }
+            let form_name = form
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match nominations::submit(
+                &mut store,
+                current_session(db),
+                company,
+                admin,
+                (&form_bytes, &form_name),
+                &documents,
+                &opts,
+            ) {
+                Ok(id) => {
+                    if *json {
+                        print_json(&serde_json::json!({"id": id}));
+                    } else {
+                        println!(
+                            "{} {id}",
+                            match lang {
+                                Lang::It => "Richiesta registrata con numero",
+                                Lang::En => "Request recorded as number",
+                            }
+                        );
+                    }
+                    exit::OK
+                }
+                Err(e) => refuse(&e, lang),
+            }
+        }
+        NominationCommand::Approve { id, confirm } => outcome(
+            nominations::approve(&mut store, current_session(db), *id, *confirm),
+            lang,
+        ),
+        NominationCommand::Reject { id, reason } => outcome(
+            nominations::reject(&mut store, current_session(db), *id, reason),
+            lang,
+        ),
+    }
+}
+
+pub fn person(command: &PersonCommand, db: &Path, lang: Lang) -> i32 {
+    let mut store = match open(db, lang) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match command {
+        PersonCommand::Add {
+            cf,
+            surname,
+            name,
+            citizen,
+        } => outcome(
+            people::add_person(&mut store, current_session(db), cf, surname, name, *citizen),
+            lang,
+        ),
+    }
+}
+
+pub fn rep(command: &RepCommand, db: &Path, lang: Lang) -> i32 {
+    let mut store = match open(db, lang) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match command {
+        RepCommand::Add {
+            company,
+            person,
+            procura,
+            ..
+        } => {
+            let procura_bytes = match procura.as_deref().map(|p| read_file(p, lang)).transpose() {
+                Ok(b) => b,
+                Err(code) => return code,
+            };
+            let procura_name = procura
+                .as_deref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let procura_arg = procura_bytes.as_deref().map(|b| (b, procura_name.as_str()));
+            outcome(
+                people::add_representative(
+                    &mut store,
+                    current_session(db),
+                    company,
+                    person,
+                    procura_arg,
+                ),
+                lang,
+            )
+        }
+    }
+}
+
+pub fn unit(command: &UnitCommand, db: &Path, lang: Lang) -> i32 {
+    let mut store = match open(db, lang) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match command {
+        UnitCommand::Add { company, name } => outcome(
+            registry::add_unit(&mut store, current_session(db), company, name),
+            lang,
+        ),
+    }
+}
+
+pub fn grant(command: &GrantCommand, db: &Path, lang: Lang) -> i32 {
+    let mut store = match open(db, lang) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let session = current_session(db);
+    match command {
+        GrantCommand::Add {
+            company,
+            person,
+            profile,
+            unit,
+        } => outcome(
+            grants::add(
+                &mut store,
+                session,
+                company,
+                person,
+                profile,
+                unit.as_deref(),
+            ),
+            lang,
+        ),
+        GrantCommand::Revoke { id, reason } => outcome(
+            grants::change_state(&mut store, session, *id, "revocata", reason),
+            lang,
+        ),
+        GrantCommand::Suspend { id, reason } => outcome(
+            grants::change_state(&mut store, session, *id, "sospesa", reason),
+            lang,
+        ),
+        GrantCommand::End { id, date } => match parse_date(date, lang) {
+            Ok(d) => outcome(grants::end_relationship(&mut store, session, *id, d), lang),
+            Err(code) => code,
+        },
+        GrantCommand::List { company, json } => {
+            match store.grants(&company.trim().to_uppercase()) {
+                Ok(rows) => {
+                    if *json {
+                        print_json(&rows);
+                    } else {
+                        for g in rows {
+                            println!(
+                                "{:>5}  {}  {}  {}  {}",
+                                g.id,
+                                g.state,
+                                g.person_cf,
+                                g.profile,
+                                g.unit.unwrap_or_else(|| "-".into())
+                            );
+                        }
+                    }
+                    exit::OK
+                }
+                Err(e) => refuse(&RegistryError::Store(e), lang),
+            }
+        }
     }
 }
 

@@ -64,6 +64,18 @@ pub enum Command {
     /// Administrator nominations.
     #[command(subcommand)]
     Nomination(NominationCommand),
+    /// People (legal representatives, administrators, collaborators).
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Legal representatives and procuratori of companies.
+    #[command(subcommand)]
+    Rep(RepCommand),
+    /// Units (sottogruppi) of companies.
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// Grants of profiles to collaborators.
+    #[command(subcommand)]
+    Grant(GrantCommand),
     /// Active grants whose working relationship ended more than 5 days ago.
     Overdue {
         #[arg(long)]
@@ -77,6 +89,116 @@ pub enum NominationCommand {
     List {
         #[arg(long)]
         state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Submit a request with the delegation form (verified when .p7m) and identity documents.
+    Submit {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        admin: String,
+        #[arg(long)]
+        form: PathBuf,
+        /// Identity document (repeatable; each followed by its --id-expiry).
+        #[arg(long = "id-doc")]
+        id_doc: Vec<PathBuf>,
+        /// Expiry date (YYYY-MM-DD) of each --id-doc, in order.
+        #[arg(long = "id-expiry")]
+        id_expiry: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a pending request (--confirm when the form's verdict is INDETERMINATE).
+    Approve {
+        id: i64,
+        #[arg(long)]
+        confirm: bool,
+    },
+    /// Reject a pending request with a reason.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Register a person (--citizen: a registered citizen, who can be a collaborator).
+    Add {
+        #[arg(long)]
+        cf: String,
+        #[arg(long)]
+        surname: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        citizen: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepCommand {
+    /// Record a legal representative, or a procuratore with the procura document.
+    Add {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long, requires = "procura")]
+        procuratore: bool,
+        #[arg(long)]
+        procura: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// Add a unit (sottogruppo) to a company.
+    Add {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GrantCommand {
+    /// Grant a profile to a registered citizen, on the company or on a unit.
+    Add {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        profile: String,
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Revoke an active grant.
+    Revoke {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Suspend an active grant (e.g. stolen credentials).
+    Suspend {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record the end of the working relationship (revoke within 5 days).
+    End {
+        id: i64,
+        #[arg(long)]
+        date: String,
+    },
+    /// The grants of a company.
+    List {
+        #[arg(long)]
+        company: String,
         #[arg(long)]
         json: bool,
     },
@@ -220,23 +342,18 @@ pub fn run() -> i32 {
         .data_dir
         .clone()
         .unwrap_or_else(crate::trust::store::default_data_dir);
+    let db = db_path(&cli.db, &data_dir);
     match cli.command {
         Command::Verify(args) => verify_cmd::run(&args, &data_dir, cli.lang),
         Command::Trust(command) => trust_cmd::run(&command, &data_dir, cli.lang),
-        Command::Officer(command) => {
-            desk_cmd::officer(&command, &db_path(&cli.db, &data_dir), cli.lang)
-        }
-        Command::Company(command) => {
-            desk_cmd::company(&command, &db_path(&cli.db, &data_dir), cli.lang)
-        }
-        Command::Audit(command) => {
-            desk_cmd::audit(&command, &db_path(&cli.db, &data_dir), cli.lang)
-        }
-        Command::Nomination(command) => {
-            desk_cmd::nomination(&command, &db_path(&cli.db, &data_dir), cli.lang)
-        }
-        Command::Overdue { json } => {
-            desk_cmd::overdue(json, &db_path(&cli.db, &data_dir), cli.lang)
-        }
+        Command::Officer(command) => desk_cmd::officer(&command, &db, cli.lang),
+        Command::Company(command) => desk_cmd::company(&command, &db, cli.lang),
+        Command::Audit(command) => desk_cmd::audit(&command, &db, cli.lang),
+        Command::Nomination(command) => desk_cmd::nomination(&command, &db, &data_dir, cli.lang),
+        Command::Person(command) => desk_cmd::person(&command, &db, cli.lang),
+        Command::Rep(command) => desk_cmd::rep(&command, &db, cli.lang),
+        Command::Unit(command) => desk_cmd::unit(&command, &db, cli.lang),
+        Command::Grant(command) => desk_cmd::grant(&command, &db, cli.lang),
+        Command::Overdue { json } => desk_cmd::overdue(json, &db, cli.lang),
     }
 }

@@ -66,6 +66,8 @@ pub enum RegistryError {
     NotACitizen(String),
     #[error("no unit named {0}")]
     UnknownUnit(String),
+    #[error("a unit named {0} already exists")]
+    DuplicateUnit(String),
     #[error("no grant {0}")]
     UnknownGrant(i64),
     #[error("grant {0} is not active (it is {1})")]
@@ -122,6 +124,7 @@ impl RegistryError {
                 "{cf} non è un cittadino registrato: solo i cittadini registrati possono essere collaboratori."
             ),
             RegistryError::UnknownUnit(u) => format!("Nessuna unità organizzativa «{u}»."),
+            RegistryError::DuplicateUnit(u) => format!("L'unità organizzativa «{u}» esiste già."),
             RegistryError::UnknownGrant(id) => format!("Nessuna abilitazione numero {id}."),
             RegistryError::GrantNotActive(id, state) => format!("L'abilitazione {id} non è attiva (stato: {state})."),
             RegistryError::Store(_) | RegistryError::Sql(_) => format!("Errore dell'archivio: {self}"),
@@ -244,6 +247,41 @@ pub fn register_company(
                 action: "company.register",
                 entity: &format!("company:{cf}"),
                 summary: &format!("company {cf} «{name}» registered as {}", kinds.join(", ")),
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// Adds a unit (sottogruppo) to a company. Units are never deleted. Audited.
+pub fn add_unit(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    company_cf: &str,
+    name: &str,
+) -> Result<i64, RegistryError> {
+    let cf = CodiceFiscale::parse(company_cf)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(RegistryError::EmptyName);
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let company = companies::id_by_cf(tx, cf.as_str())?
+            .ok_or_else(|| RegistryError::UnknownCompany(cf.to_string()))?;
+        if crate::store::grants::unit_id(tx, company, name)?.is_some() {
+            return Err(RegistryError::DuplicateUnit(name.to_string()));
+        }
+        let id = companies::insert_unit(tx, company, name)?;
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "unit.add",
+                entity: &format!("company:{cf}"),
+                summary: &format!("unit «{name}» added"),
                 evidence_sha256: None,
             },
         )?;

@@ -68,6 +68,14 @@ pub fn insert(
     Ok(id)
 }
 
+pub fn insert_unit(tx: &Transaction<'_>, company_id: i64, name: &str) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO units (company_id, name, is_default, created_at) VALUES (?1, ?2, 0, ?3)",
+        params![company_id, name, super::now_text()],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 impl Store {
     pub fn company(&self, cf: &str) -> Result<Option<Company>, StoreError> {
         let base = self

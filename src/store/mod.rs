@@ -142,6 +142,31 @@ impl Store {
     }
 }
 
+/// The file beside the database that holds the desk's open session id (written by card
+/// login, owner-only). The session itself is checked in the database on every change.
+pub fn session_file(db: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.session", db.display()))
+}
+
+/// Records the open session for later commands.
+pub fn write_session_file(db: &Path, session_id: i64) -> Result<(), StoreError> {
+    let path = session_file(db);
+    std::fs::write(&path, session_id.to_string()).map_err(|source| StoreError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    owner_only(&path, 0o600)
+}
+
+/// The session id recorded for this database, if any.
+pub fn read_session_file(db: &Path) -> Option<i64> {
+    std::fs::read_to_string(session_file(db))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// Now, as stored: RFC 3339 UTC with seconds.
 pub fn now_text() -> String {
     let now = time::OffsetDateTime::now_utc();
