@@ -71,6 +71,10 @@ fn a_desk_day() {
     );
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("sessione"));
+    // Once an officer exists, what the desk trusts changes only in a session.
+    let untrusted = run(d, &["trust", "import", &s(&f.pki.root_cert)]);
+    assert_eq!(untrusted.status.code(), Some(1));
+    assert!(!d.join("trust/anchors").exists(), "nothing imported");
 
     let db = d.join("sportello.db");
     let mut store = Store::open(&db).expect("open");
@@ -297,6 +301,7 @@ fn a_desk_day() {
         actions,
         [
             "officer.add",
+            "trust.import",
             "company.register",
             "unit.add",
             "person.add",

@@ -345,7 +345,7 @@ pub fn run() -> i32 {
     let db = db_path(&cli.db, &data_dir);
     match cli.command {
         Command::Verify(args) => verify_cmd::run(&args, &data_dir, cli.lang),
-        Command::Trust(command) => trust_cmd::run(&command, &data_dir, cli.lang),
+        Command::Trust(command) => trust_cmd::run(&command, &data_dir, &db, cli.lang),
         Command::Officer(command) => desk_cmd::officer(&command, &db, cli.lang),
         Command::Company(command) => desk_cmd::company(&command, &db, cli.lang),
         Command::Audit(command) => desk_cmd::audit(&command, &db, cli.lang),

@@ -16,26 +16,34 @@ fn fail(lang: Lang, e: &dyn std::fmt::Display) -> i32 {
     exit::FAILED
 }
 
-pub fn run(command: &TrustCommand, data_dir: &Path, lang: Lang) -> i32 {
+pub fn run(command: &TrustCommand, data_dir: &Path, db: &Path, lang: Lang) -> i32 {
     let store = Store::open(data_dir);
     let now = OffsetDateTime::now_utc();
     match command {
-        TrustCommand::Import { files, json } => match store.import(files) {
-            Ok(done) => {
-                if *json {
-                    println!(
+        TrustCommand::Import { files, json } => {
+            // Who may change what the desk trusts: anyone before the first officer exists,
+            // afterwards an officer in session; recorded in the audit log.
+            let mut desk = match crate::store::Store::open(db) {
+                Ok(d) => d,
+                Err(e) => return fail(lang, &e),
+            };
+            let session = crate::store::read_session_file(db).map(crate::registry::SessionRef);
+            let authorized = match crate::registry::authorize_trust_change(&mut desk, session) {
+                Ok(s) => s,
+                Err(e) => {
+                    log::info!("refused: {e}");
+                    eprintln!(
                         "{}",
-                        serde_json::to_string_pretty(&done).unwrap_or_default()
+                        match lang {
+                            Lang::It => e.italian(),
+                            Lang::En => format!("Refused: {e}."),
+                        }
                     );
-                } else {
-                    for item in done {
-                        println!("{}: {} ({})", t::IMPORTED.get(lang), item.path, item.detail);
-                    }
+                    return exit::FAILED;
                 }
-                exit::OK
-            }
-            Err(e) => fail(lang, &e),
-        },
+            };
+            import(&store, &mut desk, authorized, files, *json, lang)
+        }
         TrustCommand::Status { json } => match store.status(now) {
             Ok(lists) => {
                 if *json {
@@ -109,5 +117,39 @@ pub fn run(command: &TrustCommand, data_dir: &Path, lang: Lang) -> i32 {
             }
             Err(e) => fail(lang, &e),
         },
+    }
+}
+
+fn import(
+    store: &Store,
+    desk: &mut crate::store::Store,
+    session: Option<crate::registry::SessionRef>,
+    files: &[std::path::PathBuf],
+    json: bool,
+    lang: Lang,
+) -> i32 {
+    match store.import(files) {
+        Ok(done) => {
+            let summary: Vec<String> = done
+                .iter()
+                .map(|i| format!("{} {}: {}", i.kind, i.path, i.detail))
+                .collect();
+            if let Err(e) = crate::registry::record_trust_change(desk, session, &summary.join("; "))
+            {
+                return fail(lang, &e);
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&done).unwrap_or_default()
+                );
+            } else {
+                for item in done {
+                    println!("{}: {} ({})", t::IMPORTED.get(lang), item.path, item.detail);
+                }
+            }
+            exit::OK
+        }
+        Err(e) => fail(lang, &e),
     }
 }

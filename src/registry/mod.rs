@@ -288,3 +288,45 @@ pub fn add_unit(
         Ok(id)
     })
 }
+
+/// Changes to the trust store: free on an empty database (someone must trust the officers'
+/// card CA before anyone can log in), afterwards only in a live session, and audited.
+/// Call before changing the store; `record` after.
+pub fn authorize_trust_change(
+    store: &mut Store,
+    session: Option<SessionRef>,
+) -> Result<Option<SessionRef>, RegistryError> {
+    store.change(|tx| {
+        if officers::count(tx)? == 0 {
+            return Ok(None);
+        }
+        let live = require_session(tx, session)?;
+        Ok(Some(SessionRef(live.id)))
+    })
+}
+
+/// Appends the audit row of a trust-store change made under `session`.
+pub fn record_trust_change(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    summary: &str,
+) -> Result<(), RegistryError> {
+    store.change(|tx| {
+        let live = match session {
+            Some(s) => officers::live_session(tx, s.0)?,
+            None => None,
+        };
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: live.as_ref().map(|s| s.officer_id),
+                session_id: live.as_ref().map(|s| s.id),
+                action: "trust.import",
+                entity: "trust-store",
+                summary,
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(())
+    })
+}
