@@ -135,6 +135,14 @@ CREATE TABLE grants (
     CHECK (state = 'attiva' OR length(trim(reason)) > 0)
 );
 
+-- Office policy settings (e.g. administrators per company: 'single' in the transitional
+-- phase, 'multiple' afterwards).
+CREATE TABLE settings (
+    key             TEXT PRIMARY KEY,
+    value           TEXT NOT NULL
+);
+INSERT INTO settings (key, value) VALUES ('administrators', 'single');
+
 -- The audit log: every change appends a row in the same transaction. Each row's hash covers
 -- its content and the previous row's hash, so an edit or a deletion breaks the chain.
 CREATE TABLE audit_log (

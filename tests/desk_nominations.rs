@@ -266,3 +266,29 @@ fn a_procuratore_signs_with_the_procura_on_file() {
         assert_eq!(mode & 0o077, 0);
     }
 }
+
+#[test]
+fn several_administrators_when_the_policy_says_so() {
+    let mut d = desk();
+    let f = fixtures();
+    registry::set_administrators_policy(&mut d.store, Some(d.session), "multiple").expect("policy");
+    assert!(matches!(
+        registry::set_administrators_policy(&mut d.store, Some(d.session), "tutti"),
+        Err(RegistryError::UnknownPolicy(_))
+    ));
+    let first = submit(&mut d, &f.der("delega-m1.p7m"), &[]).expect("first");
+    nominations::approve(&mut d.store, Some(d.session), first, true).expect("approved");
+    let second = submit(&mut d, &f.der("delega-m2.p7m"), &[]).expect("second");
+    nominations::approve(&mut d.store, Some(d.session), second, true).expect("approved");
+    assert_eq!(
+        d.store.nominations(Some("approvata")).expect("list").len(),
+        2,
+        "nobody replaced"
+    );
+    assert!(d
+        .store
+        .audit_rows()
+        .expect("rows")
+        .iter()
+        .any(|r| r.action == "policy.set"));
+}

@@ -560,3 +560,14 @@ pub fn overdue(json: bool, db: &Path, lang: Lang) -> i32 {
         Err(e) => refuse(&RegistryError::Store(e), lang),
     }
 }
+
+pub fn policy(value: &str, db: &Path, lang: Lang) -> i32 {
+    let mut store = match open(db, lang) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    outcome(
+        registry::set_administrators_policy(&mut store, current_session(db), value),
+        lang,
+    )
+}

@@ -76,6 +76,13 @@ pub enum Command {
     /// Grants of profiles to collaborators.
     #[command(subcommand)]
     Grant(GrantCommand),
+    /// Office policy: administrators per company (single = transitional phase, multiple).
+    Policy {
+        #[arg(value_parser = ["admins"])]
+        setting: String,
+        #[arg(value_parser = ["single", "multiple"])]
+        value: String,
+    },
     /// Active grants whose working relationship ended more than 5 days ago.
     Overdue {
         #[arg(long)]
@@ -355,5 +362,6 @@ pub fn run() -> i32 {
         Command::Unit(command) => desk_cmd::unit(&command, &db, cli.lang),
         Command::Grant(command) => desk_cmd::grant(&command, &db, cli.lang),
         Command::Overdue { json } => desk_cmd::overdue(json, &db, cli.lang),
+        Command::Policy { value, .. } => desk_cmd::policy(&value, &db, cli.lang),
     }
 }

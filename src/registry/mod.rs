@@ -68,6 +68,8 @@ pub enum RegistryError {
     UnknownUnit(String),
     #[error("a unit named {0} already exists")]
     DuplicateUnit(String),
+    #[error("unknown policy value {0} (single or multiple)")]
+    UnknownPolicy(String),
     #[error("no grant {0}")]
     UnknownGrant(i64),
     #[error("grant {0} is not active (it is {1})")]
@@ -125,6 +127,7 @@ impl RegistryError {
             ),
             RegistryError::UnknownUnit(u) => format!("Nessuna unità organizzativa «{u}»."),
             RegistryError::DuplicateUnit(u) => format!("L'unità organizzativa «{u}» esiste già."),
+            RegistryError::UnknownPolicy(v) => format!("Valore «{v}» non previsto: single oppure multiple."),
             RegistryError::UnknownGrant(id) => format!("Nessuna abilitazione numero {id}."),
             RegistryError::GrantNotActive(id, state) => format!("L'abilitazione {id} non è attiva (stato: {state})."),
             RegistryError::Store(_) | RegistryError::Sql(_) => format!("Errore dell'archivio: {self}"),
@@ -324,6 +327,34 @@ pub fn record_trust_change(
                 action: "trust.import",
                 entity: "trust-store",
                 summary,
+                evidence_sha256: None,
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// The administrators policy: `single` (transitional: a new approval replaces the current
+/// administrator) or `multiple`. Audited; needs a session.
+pub fn set_administrators_policy(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    value: &str,
+) -> Result<(), RegistryError> {
+    if value != "single" && value != "multiple" {
+        return Err(RegistryError::UnknownPolicy(value.to_string()));
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        companies::set_setting(tx, "administrators", value)?;
+        audit::append(
+            tx,
+            &Entry {
+                officer_id: Some(live.officer_id),
+                session_id: Some(live.id),
+                action: "policy.set",
+                entity: "setting:administrators",
+                summary: &format!("administrators per company: {value}"),
                 evidence_sha256: None,
             },
         )?;

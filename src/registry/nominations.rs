@@ -165,7 +165,14 @@ pub fn approve(
                 }
             }
         }
-        for previous in nominations::approved_for(tx, nomination.company_id)? {
+        // Transitional phase: one administrator per company, the new one replaces the old.
+        let single = companies::setting(tx, "administrators")?.as_deref() != Some("multiple");
+        let replaced = if single {
+            nominations::approved_for(tx, nomination.company_id)?
+        } else {
+            Vec::new()
+        };
+        for previous in replaced {
             let reason = format!("sostituita dalla richiesta {id}");
             nominations::decide(tx, previous, "respinta", Some(&reason))?;
             audit::append(

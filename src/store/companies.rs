@@ -68,6 +68,23 @@ pub fn insert(
     Ok(id)
 }
 
+pub fn setting(tx: &Transaction<'_>, key: &str) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        "SELECT value FROM settings WHERE key = ?1",
+        params![key],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+pub fn set_setting(tx: &Transaction<'_>, key: &str, value: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
 pub fn insert_unit(tx: &Transaction<'_>, company_id: i64, name: &str) -> rusqlite::Result<i64> {
     tx.execute(
         "INSERT INTO units (company_id, name, is_default, created_at) VALUES (?1, ?2, 0, ?3)",
