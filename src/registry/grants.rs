@@ -2,11 +2,10 @@
 //! only, revocation, suspension (a stolen administrator credential), end of relationship.
 
 use crate::codice_fiscale::CodiceFiscale;
-use crate::store::audit::{self, Entry};
-use crate::store::{companies, grants, people, Store};
+use crate::store::{grants, Store};
 
 use super::profiles;
-use super::{require_session, RegistryError, SessionRef};
+use super::{company_id, person_id, record, require_session, RegistryError, SessionRef};
 
 /// Grants `profile` to a person, on the whole company or on `unit`. Audited.
 pub fn add(
@@ -38,10 +37,8 @@ pub fn add(
     }
     store.change(|tx| {
         let live = require_session(tx, session)?;
-        let company = companies::id_by_cf(tx, company_cf.as_str())?
-            .ok_or_else(|| RegistryError::UnknownCompany(company_cf.to_string()))?;
-        let person = people::id_by_cf(tx, person_cf.as_str())?
-            .ok_or_else(|| RegistryError::UnknownPerson(person_cf.to_string()))?;
+        let company = company_id(tx, &company_cf)?;
+        let person = person_id(tx, &person_cf)?;
         if !grants::is_citizen(tx, person)? {
             return Err(RegistryError::NotACitizen(person_cf.to_string()));
         }
@@ -66,20 +63,17 @@ pub fn add(
             None => None,
         };
         let id = grants::insert(tx, company, person, profile.code, unit_id)?;
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "grant.add",
-                entity: &format!("grant:{id}"),
-                summary: &format!(
-                    "{} granted to {person_cf} on {company_cf}{}",
-                    profile.code,
-                    unit.map(|u| format!(" / {u}")).unwrap_or_default()
-                ),
-                evidence_sha256: None,
-            },
+            &live,
+            "grant.add",
+            &format!("grant:{id}"),
+            &format!(
+                "{} granted to {person_cf} on {company_cf}{}",
+                profile.code,
+                unit.map(|u| format!(" / {u}")).unwrap_or_default()
+            ),
+            None,
         )?;
         Ok(id)
     })
@@ -104,20 +98,17 @@ pub fn change_state(
             return Err(RegistryError::GrantNotActive(id, current));
         }
         grants::set_state(tx, id, new_state, reason)?;
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: if new_state == "sospesa" {
-                    "grant.suspend"
-                } else {
-                    "grant.revoke"
-                },
-                entity: &format!("grant:{id}"),
-                summary: &format!("{new_state}: {reason}"),
-                evidence_sha256: None,
+            &live,
+            if new_state == "sospesa" {
+                "grant.suspend"
+            } else {
+                "grant.revoke"
             },
+            &format!("grant:{id}"),
+            &format!("{new_state}: {reason}"),
+            None,
         )?;
         Ok(())
     })
@@ -134,16 +125,13 @@ pub fn end_relationship(
         let live = require_session(tx, session)?;
         grants::state(tx, id)?.ok_or(RegistryError::UnknownGrant(id))?;
         grants::set_relationship_end(tx, id, &date.to_string())?;
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "grant.end",
-                entity: &format!("grant:{id}"),
-                summary: &format!("working relationship ended on {date}"),
-                evidence_sha256: None,
-            },
+            &live,
+            "grant.end",
+            &format!("grant:{id}"),
+            &format!("working relationship ended on {date}"),
+            None,
         )?;
         Ok(())
     })

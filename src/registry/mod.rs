@@ -135,6 +135,46 @@ impl RegistryError {
     }
 }
 
+/// Appends the audit row of a change made in `live`'s session, in the change's transaction.
+pub(crate) fn record(
+    tx: &rusqlite::Transaction<'_>,
+    live: &officers::Session,
+    action: &str,
+    entity: &str,
+    summary: &str,
+    evidence_sha256: Option<&str>,
+) -> rusqlite::Result<i64> {
+    audit::append(
+        tx,
+        &Entry {
+            officer_id: Some(live.officer_id),
+            session_id: Some(live.id),
+            action,
+            entity,
+            summary,
+            evidence_sha256,
+        },
+    )
+}
+
+/// The company's row id, or the refusal naming it.
+pub(crate) fn company_id(
+    tx: &rusqlite::Transaction<'_>,
+    cf: &CodiceFiscale,
+) -> Result<i64, RegistryError> {
+    companies::id_by_cf(tx, cf.as_str())?
+        .ok_or_else(|| RegistryError::UnknownCompany(cf.to_string()))
+}
+
+/// The person's row id, or the refusal naming them.
+pub(crate) fn person_id(
+    tx: &rusqlite::Transaction<'_>,
+    cf: &CodiceFiscale,
+) -> Result<i64, RegistryError> {
+    crate::store::people::id_by_cf(tx, cf.as_str())?
+        .ok_or_else(|| RegistryError::UnknownPerson(cf.to_string()))
+}
+
 /// An officer's live session, checked inside the transaction of each change.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionRef(pub i64);
@@ -242,16 +282,13 @@ pub fn register_company(
             "Sede",
         )?;
         let kinds: Vec<&str> = request.kinds.iter().map(|(k, _)| k.as_str()).collect();
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "company.register",
-                entity: &format!("company:{cf}"),
-                summary: &format!("company {cf} «{name}» registered as {}", kinds.join(", ")),
-                evidence_sha256: None,
-            },
+            &live,
+            "company.register",
+            &format!("company:{cf}"),
+            &format!("company {cf} «{name}» registered as {}", kinds.join(", ")),
+            None,
         )?;
         Ok(id)
     })
@@ -271,22 +308,18 @@ pub fn add_unit(
     }
     store.change(|tx| {
         let live = require_session(tx, session)?;
-        let company = companies::id_by_cf(tx, cf.as_str())?
-            .ok_or_else(|| RegistryError::UnknownCompany(cf.to_string()))?;
+        let company = company_id(tx, &cf)?;
         if crate::store::grants::unit_id(tx, company, name)?.is_some() {
             return Err(RegistryError::DuplicateUnit(name.to_string()));
         }
         let id = companies::insert_unit(tx, company, name)?;
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "unit.add",
-                entity: &format!("company:{cf}"),
-                summary: &format!("unit «{name}» added"),
-                evidence_sha256: None,
-            },
+            &live,
+            "unit.add",
+            &format!("company:{cf}"),
+            &format!("unit «{name}» added"),
+            None,
         )?;
         Ok(id)
     })
@@ -347,16 +380,13 @@ pub fn set_administrators_policy(
     store.change(|tx| {
         let live = require_session(tx, session)?;
         companies::set_setting(tx, "administrators", value)?;
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "policy.set",
-                entity: "setting:administrators",
-                summary: &format!("administrators per company: {value}"),
-                evidence_sha256: None,
-            },
+            &live,
+            "policy.set",
+            "setting:administrators",
+            &format!("administrators per company: {value}"),
+            None,
         )?;
         Ok(())
     })

@@ -3,11 +3,10 @@
 use time::Date;
 
 use crate::codice_fiscale::CodiceFiscale;
-use crate::store::audit::{self, Entry};
 use crate::store::{companies, documents, nominations, people, Store};
 use crate::verify::{verify_bytes, VerifyOptions};
 
-use super::{require_session, RegistryError, SessionRef};
+use super::{company_id, person_id, record, require_session, RegistryError, SessionRef};
 
 /// Formats the desk accepts for forms (seed 001 §3): signed `.p7m`, or scans.
 const ACCEPTED: [&str; 5] = [".p7m", ".pdf", ".jpg", ".jpeg", ".png"];
@@ -50,10 +49,8 @@ pub fn submit(
     let docs_dir = store.documents_dir.clone();
     store.change(|tx| {
         let live = require_session(tx, session)?;
-        let company = companies::id_by_cf(tx, company_cf.as_str())?
-            .ok_or_else(|| RegistryError::UnknownCompany(company_cf.to_string()))?;
-        let admin = people::id_by_cf(tx, admin_cf.as_str())?
-            .ok_or_else(|| RegistryError::UnknownPerson(admin_cf.to_string()))?;
+        let company = company_id(tx, &company_cf)?;
+        let admin = person_id(tx, &admin_cf)?;
         let form_sha = documents::put(
             tx,
             &docs_dir,
@@ -78,19 +75,16 @@ pub fn submit(
             .as_ref()
             .map(|r| format!("form verdict {:?}/{:?}", r.indication, r.sub_indication))
             .unwrap_or_else(|| "unsigned form".into());
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "nomination.submit",
-                entity: &format!("nomination:{id}"),
-                summary: &format!(
-                    "administrator {admin_cf} for {company_cf}; {verdict}; {} identity document(s)",
-                    identity_documents.len()
-                ),
-                evidence_sha256: Some(&form_sha),
-            },
+            &live,
+            "nomination.submit",
+            &format!("nomination:{id}"),
+            &format!(
+                "administrator {admin_cf} for {company_cf}; {verdict}; {} identity document(s)",
+                identity_documents.len()
+            ),
+            Some(&form_sha),
         )?;
         Ok(id)
     })
@@ -175,16 +169,13 @@ pub fn approve(
         for previous in replaced {
             let reason = format!("sostituita dalla richiesta {id}");
             nominations::decide(tx, previous, "respinta", Some(&reason))?;
-            audit::append(
+            record(
                 tx,
-                &Entry {
-                    officer_id: Some(live.officer_id),
-                    session_id: Some(live.id),
-                    action: "nomination.replace",
-                    entity: &format!("nomination:{previous}"),
-                    summary: &format!("replaced by nomination {id}; existing grants survive"),
-                    evidence_sha256: None,
-                },
+                &live,
+                "nomination.replace",
+                &format!("nomination:{previous}"),
+                &format!("replaced by nomination {id}; existing grants survive"),
+                None,
             )?;
         }
         nominations::decide(tx, id, "approvata", None)?;
@@ -194,16 +185,13 @@ pub fn approve(
             ),
             None => "approved".to_string(),
         };
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "nomination.approve",
-                entity: &format!("nomination:{id}"),
-                summary: &summary,
-                evidence_sha256: Some(&nomination.form_sha256),
-            },
+            &live,
+            "nomination.approve",
+            &format!("nomination:{id}"),
+            &summary,
+            Some(&nomination.form_sha256),
         )?;
         Ok(())
     })
@@ -227,16 +215,13 @@ pub fn reject(
             return Err(RegistryError::NotPending(id, nomination.state));
         }
         nominations::decide(tx, id, "respinta", Some(reason))?;
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "nomination.reject",
-                entity: &format!("nomination:{id}"),
-                summary: &format!("rejected: {reason}"),
-                evidence_sha256: None,
-            },
+            &live,
+            "nomination.reject",
+            &format!("nomination:{id}"),
+            &format!("rejected: {reason}"),
+            None,
         )?;
         Ok(())
     })

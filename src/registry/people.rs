@@ -1,10 +1,9 @@
 //! People and their roles in companies.
 
 use crate::codice_fiscale::{CfKind, CodiceFiscale};
-use crate::store::audit::{self, Entry};
-use crate::store::{companies, documents, people, Store};
+use crate::store::{documents, people, Store};
 
-use super::{require_session, RegistryError, SessionRef};
+use super::{company_id, person_id, record, require_session, RegistryError, SessionRef};
 
 /// Registers a person (a registered citizen when `citizen`). Audited.
 pub fn add_person(
@@ -28,25 +27,22 @@ pub fn add_person(
             return Err(RegistryError::DuplicatePerson(cf.to_string()));
         }
         let id = people::insert(tx, cf.as_str(), surname.trim(), name.trim(), citizen)?;
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "person.add",
-                entity: &format!("person:{cf}"),
-                summary: &format!(
-                    "{} {} added{}",
-                    name.trim(),
-                    surname.trim(),
-                    if citizen {
-                        " as registered citizen"
-                    } else {
-                        ""
-                    }
-                ),
-                evidence_sha256: None,
-            },
+            &live,
+            "person.add",
+            &format!("person:{cf}"),
+            &format!(
+                "{} {} added{}",
+                name.trim(),
+                surname.trim(),
+                if citizen {
+                    " as registered citizen"
+                } else {
+                    ""
+                }
+            ),
+            None,
         )?;
         Ok(id)
     })
@@ -65,10 +61,8 @@ pub fn add_representative(
     let docs_dir = store.documents_dir.clone();
     store.change(|tx| {
         let live = require_session(tx, session)?;
-        let company = companies::id_by_cf(tx, company_cf.as_str())?
-            .ok_or_else(|| RegistryError::UnknownCompany(company_cf.to_string()))?;
-        let person = people::id_by_cf(tx, person_cf.as_str())?
-            .ok_or_else(|| RegistryError::UnknownPerson(person_cf.to_string()))?;
+        let company = company_id(tx, &company_cf)?;
+        let person = person_id(tx, &person_cf)?;
         let (role, procura_sha) = match procura {
             Some((bytes, name)) => (
                 "procuratore",
@@ -77,16 +71,13 @@ pub fn add_representative(
             None => ("legale-rappresentante", None),
         };
         people::add_representative(tx, company, person, role, procura_sha.as_deref())?;
-        audit::append(
+        record(
             tx,
-            &Entry {
-                officer_id: Some(live.officer_id),
-                session_id: Some(live.id),
-                action: "representative.add",
-                entity: &format!("company:{company_cf}"),
-                summary: &format!("{person_cf} recorded as {role} of {company_cf}"),
-                evidence_sha256: procura_sha.as_deref(),
-            },
+            &live,
+            "representative.add",
+            &format!("company:{company_cf}"),
+            &format!("{person_cf} recorded as {role} of {company_cf}"),
+            procura_sha.as_deref(),
         )?;
         Ok(())
     })
