@@ -287,6 +287,14 @@ fn a_desk_day() {
         &["grant", "revoke", &grant, "--reason", "fine rapporto"],
     ));
 
+    let show =
+        String::from_utf8_lossy(&run(d, &["company", "show", "00743110157"]).stdout).into_owned();
+    assert!(
+        show.contains("legale-rappresentante: ROSSI MARIO (RSSMRA80A01H501U)"),
+        "{show}"
+    );
+    assert!(show.contains("Amministratori: VRDLCU85M41F205J"), "{show}");
+    assert!(show.contains("offerte-lavoro (revocata)"), "{show}");
     let verify = run(d, &["audit", "verify"]);
     ok(&verify);
     let actions: Vec<String> =

@@ -189,6 +189,29 @@ pub fn company(command: &CompanyCommand, db: &Path, lang: Lang) -> i32 {
                         },
                         c.units.join(", ")
                     );
+                    for (cf, who, role) in &c.representatives {
+                        println!("  {role}: {who} ({cf})");
+                    }
+                    let admins = if c.administrators.is_empty() {
+                        "-".to_string()
+                    } else {
+                        c.administrators.join(", ")
+                    };
+                    let admins_label = match lang {
+                        Lang::It => "Amministratori",
+                        Lang::En => "Administrators",
+                    };
+                    println!("  {admins_label}: {admins}");
+                    let grant_label = match lang {
+                        Lang::It => "abilitazione",
+                        Lang::En => "grant",
+                    };
+                    for g in store.grants(&c.codice_fiscale).unwrap_or_default() {
+                        println!(
+                            "  {grant_label} {}: {} {} ({})",
+                            g.id, g.person_cf, g.profile, g.state
+                        );
+                    }
                 }
                 exit::OK
             }

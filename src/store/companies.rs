@@ -14,6 +14,10 @@ pub struct Company {
     pub pec: Option<String>,
     pub kinds: Vec<(String, Option<String>)>,
     pub units: Vec<String>,
+    /// (codice fiscale, surname name, role)
+    pub representatives: Vec<(String, String, String)>,
+    /// Codici fiscali of approved administrators.
+    pub administrators: Vec<String>,
 }
 
 pub struct NewCompany<'a> {
@@ -109,6 +113,8 @@ impl Store {
                         pec: r.get(4)?,
                         kinds: Vec::new(),
                         units: Vec::new(),
+                        representatives: Vec::new(),
+                        administrators: Vec::new(),
                     })
                 },
             )
@@ -126,6 +132,22 @@ impl Store {
             "SELECT name FROM units WHERE company_id = ?1 ORDER BY is_default DESC, name",
         )?;
         company.units = units
+            .query_map(params![company.id], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut reps = self.conn.prepare(
+            "SELECT p.codice_fiscale, p.surname || ' ' || p.name, r.role FROM representatives r
+             JOIN people p ON p.id = r.person_id WHERE r.company_id = ?1 ORDER BY r.role, p.surname",
+        )?;
+        company.representatives = reps
+            .query_map(params![company.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut admins = self.conn.prepare(
+            "SELECT p.codice_fiscale FROM nominations n JOIN people p ON p.id = n.admin_person_id
+             WHERE n.company_id = ?1 AND n.state = 'approvata' ORDER BY n.id",
+        )?;
+        company.administrators = admins
             .query_map(params![company.id], |r| r.get(0))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(company))
