@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod codice_fiscale;
+pub mod crypto;
 pub mod envelope;
 pub mod i18n;
 pub mod identity;

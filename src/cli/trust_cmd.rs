@@ -4,9 +4,9 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
+use crate::envelope::asn1_time::rfc3339;
 use crate::i18n::{trust_text as t, Lang};
 use crate::trust::store::Store;
-use crate::verify::asn1_time::rfc3339;
 
 use super::{exit, TrustCommand};
 

@@ -2,6 +2,7 @@
 //! and views over CMS SignedData, SignerInfo and RFC 5544 TimeStampedData.
 //! Knows nothing of trust, time, cards, storage or screens.
 
+pub mod asn1_time;
 pub mod ber;
 pub mod der_canon;
 mod error;

@@ -12,10 +12,10 @@ use x509_cert::Certificate;
 pub use codice_fiscale_fields::{cf_from_common_name, cf_from_serial_number, CfFinding, CfSource};
 use names::{attribute, display_name};
 
+use crate::crypto::algorithms::DigestAlgorithm;
+use crate::crypto::digest::digest;
+use crate::envelope::asn1_time::rfc3339;
 use crate::envelope::ber::{tags, Tlv};
-use crate::verify::algorithms::DigestAlgorithm;
-use crate::verify::asn1_time::rfc3339;
-use crate::verify::digest::digest;
 
 const OID_CN: &str = "2.5.4.3";
 const OID_SURNAME: &str = "2.5.4.4";

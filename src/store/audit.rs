@@ -4,8 +4,8 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use crate::verify::algorithms::DigestAlgorithm;
-use crate::verify::digest::digest;
+use crate::crypto::algorithms::DigestAlgorithm;
+use crate::crypto::digest::digest;
 
 use super::{Store, StoreError};
 

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::verify::algorithms::DigestAlgorithm;
-use crate::verify::digest::digest;
+use crate::crypto::algorithms::DigestAlgorithm;
+use crate::crypto::digest::digest;
 
 #[derive(Debug, Clone)]
 pub struct StoredDocument {

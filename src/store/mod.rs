@@ -170,5 +170,5 @@ pub fn read_session_file(db: &Path) -> Option<i64> {
 /// Now, as stored: RFC 3339 UTC with seconds.
 pub fn now_text() -> String {
     let now = time::OffsetDateTime::now_utc();
-    crate::verify::asn1_time::rfc3339(now.replace_nanosecond(0).unwrap_or(now))
+    crate::envelope::asn1_time::rfc3339(now.replace_nanosecond(0).unwrap_or(now))
 }

@@ -56,7 +56,7 @@ pub fn open_session(
     minutes: i64,
 ) -> rusqlite::Result<i64> {
     let now = time::OffsetDateTime::now_utc();
-    let expires = crate::verify::asn1_time::rfc3339(now + time::Duration::minutes(minutes));
+    let expires = crate::envelope::asn1_time::rfc3339(now + time::Duration::minutes(minutes));
     tx.execute(
         "INSERT INTO sessions (officer_id, started_at, expires_at, evidence_sha256) VALUES (?1, ?2, ?3, ?4)",
         params![officer_id, super::now_text(), expires, evidence],

@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 use super::anchors::{certificates_in, Anchor, AnchorError, TrustStore};
 use super::tsl::{list_pointers, parse_trusted_list, ServiceType, TrustedList, TslError};
 use super::xmldsig::{verify_list_signature, XmlSignatureError};
-use crate::verify::algorithms::DigestAlgorithm;
-use crate::verify::digest::digest;
+use crate::crypto::algorithms::DigestAlgorithm;
+use crate::crypto::digest::digest;
 
 /// Service types whose certificates anchor signatures.
 pub const SIGNATURE_SERVICES: [ServiceType; 1] = [ServiceType::CaQc];
@@ -79,7 +79,7 @@ impl StaleList {
             sequence_number: list.sequence_number,
             next_update: list
                 .next_update
-                .map(crate::verify::asn1_time::rfc3339)
+                .map(crate::envelope::asn1_time::rfc3339)
                 .unwrap_or_default(),
         })
     }
@@ -349,8 +349,8 @@ impl Store {
             .map(|l| ListStatus {
                 territory: l.territory.clone(),
                 sequence_number: l.sequence_number,
-                issue_date: crate::verify::asn1_time::rfc3339(l.issue_date),
-                next_update: l.next_update.map(crate::verify::asn1_time::rfc3339),
+                issue_date: crate::envelope::asn1_time::rfc3339(l.issue_date),
+                next_update: l.next_update.map(crate::envelope::asn1_time::rfc3339),
                 stale: l.is_stale(now),
                 services: l.services.len(),
                 signature_anchors: l.anchors(&SIGNATURE_SERVICES).len(),

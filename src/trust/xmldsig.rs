@@ -6,10 +6,10 @@ use der::{Decode, Encode};
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 
+use crate::crypto::algorithms::{DigestAlgorithm, SignatureScheme};
+use crate::crypto::digest::digest;
+use crate::crypto::signature_math::verify_message;
 use crate::envelope::sniff::decode_base64;
-use crate::verify::algorithms::{DigestAlgorithm, SignatureScheme};
-use crate::verify::digest::digest;
-use crate::verify::signature_math::verify_message;
 
 use super::exc_c14n::canonicalize;
 
@@ -184,7 +184,7 @@ pub fn verify_list_signature(
     let (not_before, not_after) = crate::identity::validity(&cert);
     if issue_date < not_before || issue_date > not_after {
         return Err(XmlSignatureError::SignerNotValid(
-            crate::verify::asn1_time::rfc3339(issue_date),
+            crate::envelope::asn1_time::rfc3339(issue_date),
         ));
     }
     let spki = cert

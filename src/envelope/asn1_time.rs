@@ -2,7 +2,7 @@
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
-use crate::envelope::ber::{tags, Tlv};
+use super::ber::{tags, Tlv};
 
 fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
     let part = s.get(at..at + n)?;
