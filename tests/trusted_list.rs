@@ -85,6 +85,20 @@ fn an_anchor_counts_only_while_granted() {
     assert!(service.granted_at(datetime!(2012-06-01 00:00 UTC)));
     assert!(service.granted_at(datetime!(2019-12-31 23:59 UTC)));
     assert!(!service.granted_at(datetime!(2020-01-01 00:00 UTC)));
+
+    // A Directive-era status recorded after eIDAS applied anchors nothing.
+    let late = TrustService {
+        statuses: vec![entry("undersupervision", datetime!(2017-01-01 00:00 UTC))],
+        ..service
+    };
+    assert!(!late.granted_at(datetime!(2018-01-01 00:00 UTC)));
+}
+
+#[test]
+fn a_closed_list_is_stale() {
+    let mut list = parse_trusted_list(&italian_list_xml()).expect("parse");
+    list.next_update = None;
+    assert!(list.is_stale(datetime!(2023-10-01 00:00 UTC)));
 }
 
 #[test]

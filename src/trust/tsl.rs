@@ -45,18 +45,21 @@ impl ServiceType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceStatus(pub String);
 
+/// eIDAS applied from here; the Directive 1999/93 statuses describe only earlier periods.
+const EIDAS_FROM: OffsetDateTime = time::macros::datetime!(2016-07-01 00:00 UTC);
+
 impl ServiceStatus {
-    /// Statuses under which a service anchored signatures: `granted` since eIDAS, and the
-    /// Directive 1999/93 statuses it replaced (TS 119 612 v2 annex).
-    pub fn is_granted(&self) -> bool {
-        matches!(
-            self.0.as_str(),
-            "granted"
-                | "accredited"
-                | "undersupervision"
-                | "supervisionincessation"
-                | "setbynationallaw"
-        )
+    /// Whether a status entry starting at `from` anchored signatures: `granted` since eIDAS,
+    /// and the Directive 1999/93 statuses it replaced, for periods before 2016-07-01
+    /// (TS 119 612 v2 annex).
+    pub fn is_granted_from(&self, from: OffsetDateTime) -> bool {
+        match self.0.as_str() {
+            "granted" => true,
+            "accredited" | "undersupervision" | "supervisionincessation" | "setbynationallaw" => {
+                from < EIDAS_FROM
+            }
+            _ => false,
+        }
     }
 }
 
@@ -89,7 +92,7 @@ impl TrustService {
         entries.sort_by_key(|e| e.starting_time);
         let mut windows = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
-            if entry.status.is_granted() {
+            if entry.status.is_granted_from(entry.starting_time) {
                 windows.push(GrantWindow {
                     from: entry.starting_time,
                     until: entries.get(i + 1).map(|next| next.starting_time),
@@ -117,8 +120,9 @@ pub struct TrustedList {
 }
 
 impl TrustedList {
+    /// Past its next update, or closed (no next update: the scheme will publish no more).
     pub fn is_stale(&self, now: OffsetDateTime) -> bool {
-        self.next_update.is_some_and(|next| now > next)
+        self.next_update.is_none_or(|next| now > next)
     }
 
     /// The services of the given types as anchors, each valid only while it was granted.
