@@ -1,20 +1,15 @@
 //! Grants of profiles: levels, company kinds, registered citizens, states, overdue revocations.
 
+mod common;
+
 use sportello::registry::grants;
 use sportello::registry::people::add_person;
 use sportello::registry::{self, CompanyRequest, RegistryError, SessionRef};
-use sportello::store::{officers, Store};
+use sportello::store::Store;
 
 fn desk(kinds: Vec<(&str, Option<&str>)>) -> (tempfile::TempDir, Store, SessionRef) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("desk.db")).expect("open");
-    let officer = registry::add_officer(&mut store, None, "BNCGNN70C15L219B", "Giovanni Bianchi")
-        .expect("officer");
-    let session = SessionRef(
-        store
-            .change(|tx| officers::open_session(tx, officer, &"ab".repeat(32), 30))
-            .expect("session"),
-    );
+    let (mut store, session) = common::officer_in_session(dir.path());
     let request = CompanyRequest {
         codice_fiscale: "00743110157",
         name: "ACME",

@@ -1,6 +1,7 @@
 //! Nominations of the company administrator with delegation forms signed by a test PKI:
 //! the verdict and the signer decide, refusals leave the database as it was.
 
+mod common;
 mod support;
 
 use std::path::Path;
@@ -8,7 +9,7 @@ use std::path::Path;
 use sportello::registry::nominations::{self, IdentityDocument};
 use sportello::registry::people::{add_person, add_representative};
 use sportello::registry::{self, CompanyRequest, RegistryError, SessionRef};
-use sportello::store::{officers, Store};
+use sportello::store::Store;
 use sportello::trust::TrustStore;
 use sportello::verify::VerifyOptions;
 use support::{edits, fixtures, Fixtures};
@@ -24,14 +25,7 @@ struct Desk {
 /// (the test PKI's main signer) and Lucia Verdi, the would-be administrator.
 fn desk() -> Desk {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("desk.db")).expect("open");
-    let officer = registry::add_officer(&mut store, None, "BNCGNN70C15L219B", "Giovanni Bianchi")
-        .expect("officer");
-    let session = SessionRef(
-        store
-            .change(|tx| officers::open_session(tx, officer, &"ab".repeat(32), 30))
-            .expect("session"),
-    );
+    let (mut store, session) = common::officer_in_session(dir.path());
     let request = CompanyRequest {
         codice_fiscale: "00743110157",
         name: "ACME S.p.A.",

@@ -1,6 +1,8 @@
 //! The desk database: schema rules enforced by SQLite itself, the hash-chained audit log,
 //! the bootstrap and session rules, refusals that leave the database exactly as it was.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -13,13 +15,7 @@ fn open(dir: &Path) -> Store {
 
 /// A database with a first officer and a live session for them.
 fn with_session(dir: &Path) -> (Store, SessionRef) {
-    let mut store = open(dir);
-    let officer = registry::add_officer(&mut store, None, "RSSMRA80A01H501U", "Mario Rossi")
-        .expect("bootstrap");
-    let session = store
-        .change(|tx| officers::open_session(tx, officer, &"ab".repeat(32), 30))
-        .expect("session");
-    (store, SessionRef(session))
+    common::officer_in_session(dir)
 }
 
 fn acme(kinds: Vec<(&str, Option<&str>)>) -> CompanyRequest<'static> {

@@ -5,7 +5,9 @@ use crate::codice_fiscale::CodiceFiscale;
 use crate::store::{grants, Store};
 
 use super::profiles;
-use super::{company_id, person_id, record, require_session, RegistryError, SessionRef};
+use super::{
+    company_id, person_id, record, require_session, required_reason, RegistryError, SessionRef,
+};
 
 /// Grants `profile` to a person, on the whole company or on `unit`. Audited.
 pub fn add(
@@ -87,10 +89,7 @@ pub fn change_state(
     new_state: &str,
     reason: &str,
 ) -> Result<(), RegistryError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(RegistryError::ReasonNeeded);
-    }
+    let reason = required_reason(reason)?;
     store.change(|tx| {
         let live = require_session(tx, session)?;
         let current = grants::state(tx, id)?.ok_or(RegistryError::UnknownGrant(id))?;

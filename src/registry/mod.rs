@@ -175,6 +175,16 @@ pub(crate) fn person_id(
         .ok_or_else(|| RegistryError::UnknownPerson(cf.to_string()))
 }
 
+/// A reason the officer must give (rejections, revocations, suspensions), trimmed.
+pub(crate) fn required_reason(reason: &str) -> Result<&str, RegistryError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Err(RegistryError::ReasonNeeded)
+    } else {
+        Ok(reason)
+    }
+}
+
 /// An officer's live session, checked inside the transaction of each change.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionRef(pub i64);

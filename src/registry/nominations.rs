@@ -6,7 +6,9 @@ use crate::codice_fiscale::CodiceFiscale;
 use crate::store::{companies, documents, nominations, people, Store};
 use crate::verify::{verify_bytes, VerifyOptions};
 
-use super::{company_id, person_id, record, require_session, RegistryError, SessionRef};
+use super::{
+    company_id, person_id, record, require_session, required_reason, RegistryError, SessionRef,
+};
 
 /// Formats the desk accepts for forms (seed 001 §3): signed `.p7m`, or scans.
 const ACCEPTED: [&str; 5] = [".p7m", ".pdf", ".jpg", ".jpeg", ".png"];
@@ -204,10 +206,7 @@ pub fn reject(
     id: i64,
     reason: &str,
 ) -> Result<(), RegistryError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(RegistryError::ReasonNeeded);
-    }
+    let reason = required_reason(reason)?;
     store.change(|tx| {
         let live = require_session(tx, session)?;
         let nomination = nominations::get(tx, id)?.ok_or(RegistryError::UnknownNomination(id))?;

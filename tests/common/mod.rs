@@ -61,3 +61,18 @@ pub fn manifest() -> Vec<ManifestRow> {
         })
         .collect()
 }
+
+/// A fresh desk database with its first officer and a live session for them, opened through
+/// the store as card login will (the card part is issue 4).
+pub fn officer_in_session(
+    dir: &std::path::Path,
+) -> (sportello::store::Store, sportello::registry::SessionRef) {
+    let mut store = sportello::store::Store::open(&dir.join("desk.db")).expect("open");
+    let officer =
+        sportello::registry::add_officer(&mut store, None, "BNCGNN70C15L219B", "Giovanni Bianchi")
+            .expect("bootstrap officer");
+    let session = store
+        .change(|tx| sportello::store::officers::open_session(tx, officer, &"ab".repeat(32), 30))
+        .expect("session");
+    (store, sportello::registry::SessionRef(session))
+}
