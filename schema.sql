@@ -1,5 +1,6 @@
--- sportello desk database, schema version 1.
--- Applied on first open (PRAGMA user_version = 0 -> 1); later versions migrate from here.
+-- sportello desk database, schema version 2 (the whole current schema).
+-- A new database gets this file (PRAGMA user_version = 0 -> 2); an older one is brought up to
+-- date by the files in migrations/, one per version.
 -- Rules that must hold whatever the program does are enforced here, not only in code:
 -- a company's codice fiscale never changes, units are never deleted, the audit log is
 -- append-only and hash-chained.
@@ -19,6 +20,7 @@ CREATE TABLE sessions (
     started_at      TEXT NOT NULL,
     expires_at      TEXT NOT NULL,
     evidence_sha256 TEXT,              -- the card-authentication evidence document
+    ended_at        TEXT,              -- set by logout; a session ended early is not live
     CHECK (expires_at > started_at)
 );
 

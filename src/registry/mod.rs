@@ -7,6 +7,7 @@ pub mod kinds;
 pub mod nominations;
 pub mod people;
 pub mod profiles;
+pub mod sessions;
 
 use crate::codice_fiscale::{CfError, CodiceFiscale};
 use crate::store::audit::{self, Entry};
@@ -74,6 +75,14 @@ pub enum RegistryError {
     UnknownGrant(i64),
     #[error("grant {0} is not active (it is {1})")]
     GrantNotActive(i64, String),
+    #[error("card authentication failed: {0}")]
+    AuthenticationFailed(String),
+    #[error("{0} is not a desk officer")]
+    NotAnOfficer(String),
+    #[error("officer {0} is not active")]
+    OfficerInactive(String),
+    #[error("a session cannot last {0} minutes")]
+    BadSessionLength(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("database error: {0}")]
@@ -130,6 +139,14 @@ impl RegistryError {
             RegistryError::UnknownPolicy(v) => format!("Valore «{v}» non previsto: single oppure multiple."),
             RegistryError::UnknownGrant(id) => format!("Nessuna abilitazione numero {id}."),
             RegistryError::GrantNotActive(id, state) => format!("L'abilitazione {id} non è attiva (stato: {state})."),
+            RegistryError::AuthenticationFailed(why) => format!(
+                "Accesso negato: l'autenticazione con la carta non è riuscita ({why})."
+            ),
+            RegistryError::NotAnOfficer(cf) => format!(
+                "Accesso negato: {cf} non è un operatore dello sportello."
+            ),
+            RegistryError::OfficerInactive(cf) => format!("Accesso negato: l'operatore {cf} è disattivato."),
+            RegistryError::BadSessionLength(m) => format!("Una sessione non può durare {m} minuti."),
             RegistryError::Store(_) | RegistryError::Sql(_) => format!("Errore dell'archivio: {self}"),
         }
     }

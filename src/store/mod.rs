@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-/// The documented schema, applied on first open.
-const SCHEMA_V1: &str = include_str!("../../schema.sql");
-pub const SCHEMA_VERSION: i64 = 1;
+/// The documented schema, whole and current, applied to a new database.
+const SCHEMA: &str = include_str!("../../schema.sql");
+/// Steps from each older version to the next: `MIGRATIONS[i]` takes version `i + 1` to `i + 2`.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/002_session_end.sql")];
+pub const SCHEMA_VERSION: i64 = 1 + MIGRATIONS.len() as i64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,6 +35,8 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("the database has schema version {found}, newer than this program ({supported})")]
     TooNew { found: i64, supported: i64 },
+    #[error("the database has an impossible schema version {0}")]
+    BadVersion(i64),
 }
 
 pub struct Store {
@@ -113,12 +117,22 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        if version < 1 {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(SCHEMA_V1)?;
-            tx.pragma_update(None, "user_version", 1)?;
-            tx.commit()?;
+        if version == SCHEMA_VERSION {
+            return Ok(());
         }
+        // One transaction for the whole climb: a failed step leaves the old version intact.
+        let tx = self.conn.transaction()?;
+        if version == 0 {
+            tx.execute_batch(SCHEMA)?;
+        } else {
+            let applied =
+                usize::try_from(version - 1).map_err(|_| StoreError::BadVersion(version))?;
+            for step in MIGRATIONS.iter().skip(applied) {
+                tx.execute_batch(step)?;
+            }
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -132,6 +146,19 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = change(&tx)?;
         tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `read` in one deferred transaction: a consistent view, no write lock taken.
+    pub fn read<T, E: From<rusqlite::Error>>(
+        &mut self,
+        read: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
+        let value = read(&tx)?;
+        tx.finish()?;
         Ok(value)
     }
 
@@ -156,6 +183,16 @@ pub fn write_session_file(db: &Path, session_id: i64) -> Result<(), StoreError> 
         source,
     })?;
     owner_only(&path, 0o600)
+}
+
+/// Forgets the recorded session (logout). A missing file is already forgotten.
+pub fn remove_session_file(db: &Path) -> Result<(), StoreError> {
+    let path = session_file(db);
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(StoreError::Io { path, source }),
+    }
 }
 
 /// The session id recorded for this database, if any.

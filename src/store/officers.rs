@@ -48,6 +48,22 @@ pub fn by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<Officer>
     .optional()
 }
 
+pub fn by_id(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<Option<Officer>> {
+    tx.query_row(
+        "SELECT id, codice_fiscale, name, active FROM officers WHERE id = ?1",
+        params![id],
+        |r| {
+            Ok(Officer {
+                id: r.get(0)?,
+                codice_fiscale: r.get(1)?,
+                name: r.get(2)?,
+                active: r.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
 /// Opens a session after card authentication; `evidence` is the stored evidence document.
 pub fn open_session(
     tx: &Transaction<'_>,
@@ -68,7 +84,7 @@ pub fn open_session(
 pub fn live_session(tx: &Transaction<'_>, session_id: i64) -> rusqlite::Result<Option<Session>> {
     tx.query_row(
         "SELECT s.id, s.officer_id, s.expires_at FROM sessions s JOIN officers o ON o.id = s.officer_id
-         WHERE s.id = ?1 AND o.active = 1 AND s.expires_at > ?2",
+         WHERE s.id = ?1 AND o.active = 1 AND s.ended_at IS NULL AND s.expires_at > ?2",
         params![session_id, super::now_text()],
         |r| {
             Ok(Session {
@@ -79,6 +95,15 @@ pub fn live_session(tx: &Transaction<'_>, session_id: i64) -> rusqlite::Result<O
         },
     )
     .optional()
+}
+
+/// Ends a session before it expires (logout). Returns whether a live session was ended.
+pub fn end_session(tx: &Transaction<'_>, session_id: i64) -> rusqlite::Result<bool> {
+    let changed = tx.execute(
+        "UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
+        params![session_id, super::now_text()],
+    )?;
+    Ok(changed == 1)
 }
 
 impl Store {
