@@ -241,3 +241,39 @@ fn tampering_behind_the_programs_back_is_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("REGISTRO ALTERATO: la riga 3"));
 }
+
+#[test]
+fn deleting_the_newest_audit_rows_is_named_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, session) = with_session(dir.path());
+    for (cf, name) in [("00743110157", "ACME"), ("01114601006", "Beta")] {
+        let request = CompanyRequest {
+            codice_fiscale: cf,
+            name,
+            ..acme(vec![("datore-privato", None)])
+        };
+        registry::register_company(&mut store, Some(session), &request).expect("registered");
+    }
+    assert_eq!(store.audit_verify().expect("verify").first_broken, None);
+    let db = store.path.clone();
+    drop(store);
+    // The chain that is left still fits together: only the recorded head shows the loss.
+    sqlite3(
+        &db,
+        "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= 2;",
+    );
+    let check = Store::open(&db)
+        .expect("open")
+        .audit_verify()
+        .expect("verify");
+    let (seq, why) = check.first_broken.expect("truncation detected");
+    assert_eq!(seq, 2, "the first missing row");
+    assert!(why.contains("up to row 3"), "{why}");
+    let out = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .arg("--db")
+        .arg(&db)
+        .args(["audit", "verify"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+}

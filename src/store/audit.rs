@@ -141,8 +141,34 @@ impl Store {
             }
             prev = row.hash.clone();
         }
+        let rows_len = rows.len() as i64;
+        let truncated = |why: String| ChainCheck {
+            rows: rows_len,
+            first_broken: Some((rows_len + 1, why)),
+        };
+        match super::audit_head::read(&self.path) {
+            Ok(None) => {}
+            Ok(Some((seq, hash))) => match rows.iter().find(|r| r.seq == seq) {
+                Some(row) if row.hash == hash => {}
+                Some(_) => {
+                    return Ok(truncated(format!(
+                        "row {seq} is not the one recorded as the newest (rows were replaced)"
+                    )))
+                }
+                None => {
+                    return Ok(truncated(format!(
+                        "the log went up to row {seq}: rows after {rows_len} were deleted"
+                    )))
+                }
+            },
+            Err(_) => {
+                return Ok(truncated(
+                    "the record of the newest row beside the database is damaged".into(),
+                ))
+            }
+        }
         Ok(ChainCheck {
-            rows: rows.len() as i64,
+            rows: rows_len,
             first_broken: None,
         })
     }

@@ -2,6 +2,7 @@
 //! desk workflow needs. SQL lives here and nowhere else.
 
 pub mod audit;
+pub mod audit_head;
 pub mod companies;
 pub mod documents;
 pub mod grants;
@@ -146,7 +147,23 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = change(&tx)?;
         tx.commit()?;
+        self.record_audit_head();
         Ok(value)
+    }
+
+    /// After a commit: remember how far the audit chain goes (see audit_head). A failure
+    /// here loses no data, only the truncation check's reach, so it is logged, not returned.
+    fn record_audit_head(&self) {
+        let head = self.conn.query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        );
+        if let Ok((seq, hash)) = head {
+            if let Err(e) = audit_head::advance(&self.path, seq, &hash) {
+                log::warn!("audit head not recorded: {e}");
+            }
+        }
     }
 
     /// Runs `read` in one deferred transaction: a consistent view, no write lock taken.
