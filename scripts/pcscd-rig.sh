@@ -9,6 +9,7 @@ set -euo pipefail
 
 RIG_DIR=${SPORTELLO_RIG_DIR:-/tmp/sportello-rig}
 CONF_DIR=$RIG_DIR/reader.conf.d
+DRIVER_DIR=$RIG_DIR/drivers
 PID_FILE=$RIG_DIR/pcscd.pid
 LOG_FILE=$RIG_DIR/pcscd.log
 VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
@@ -56,16 +57,20 @@ all_ports_listen() {
 }
 
 write_config() {
-  mkdir -p "$CONF_DIR"
-  rm -f "$CONF_DIR"/*
+  mkdir -p "$CONF_DIR" "$DRIVER_DIR"
+  rm -f "$CONF_DIR"/* "$DRIVER_DIR"/*
   local i channel
   for ((i = 0; i < ENTRIES; i++)); do
     channel=$((FIRST_PORT + 2 * i))
+    # vpcd keeps its card sockets in globals indexed by slot only, so two entries sharing
+    # one loaded library overwrite each other: their ports listen but no card is ever
+    # seen. A copy per entry is a separate dlopen with its own globals.
+    cp "$VPCD_LIB" "$DRIVER_DIR/libifdvpcd-$i.so"
     # Each vpcd entry gives two readers, on CHANNELID and CHANNELID+1.
     cat >"$CONF_DIR/sportello-vpcd-$i" <<EOF
 FRIENDLYNAME "Sportello VPCD $i"
 DEVICENAME /dev/null:$channel
-LIBPATH $VPCD_LIB
+LIBPATH $DRIVER_DIR/libifdvpcd-$i.so
 CHANNELID $channel
 EOF
   done
