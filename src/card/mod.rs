@@ -24,6 +24,8 @@ pub mod transport;
 mod watcher;
 
 #[cfg(test)]
+mod driver_tests;
+#[cfg(test)]
 mod test_card;
 
 pub use auth::{authenticate_on, AuthCheck, AuthCheckKind, AuthEvidence, Verdict};
