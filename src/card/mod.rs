@@ -37,7 +37,7 @@ pub use personal_data::PersonalData;
 pub use pin::{Pin, PinStatus};
 pub use profile::{Driver, Profile, ProfileError, SignPath};
 pub use profiles_load::{default_dirs, parse_hex, parse_profiles, Profiles};
-pub use readers::{list_readers, CardPresence, ReaderStatus};
+pub use readers::{list_readers, presence as card_presence, CardPresence, ReaderStatus};
 pub use reading::{read_on, CardKind, CardReading, CertificateSummary};
 pub use transport::{exchange, LongCommands, Transport};
 pub use watcher::{CardEvent, WatchCanceller, Watcher};
