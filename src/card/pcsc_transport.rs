@@ -52,6 +52,11 @@ impl Transport for InTransaction<'_, '_> {
             .tx
             .transmit(apdu, &mut buf)
             .map_err(|e| map_error(e, self.reader))?;
+        // vpcd turns a card that vanished mid-command into an empty answer that pcscd
+        // reports as success; the next call on the handle gives RemovedCard.
+        if answer.is_empty() {
+            return Err(CardError::CardRemoved);
+        }
         Ok(answer.to_vec())
     }
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::ffi::CString;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pcsc::{Context, ReaderState, State, PNP_NOTIFICATION};
@@ -23,15 +25,26 @@ pub enum CardEvent {
 
 /// Stops a [`Watcher::wait`] in progress (it returns `CardError::Cancelled`).
 #[derive(Clone)]
-pub struct WatchCanceller(Context);
+pub struct WatchCanceller {
+    ctx: Context,
+    /// Seen between non-blocking rounds, where SCardCancel has nothing to interrupt.
+    flag: Arc<AtomicBool>,
+}
 
 impl WatchCanceller {
     pub fn cancel(&self) {
-        if let Err(e) = self.0.cancel() {
+        self.flag.store(true, Ordering::SeqCst);
+        if let Err(e) = self.ctx.cancel() {
             log::info!("cancelling the card watcher: {e}");
         }
     }
 }
+
+/// pcsc-lite refuses more reader states in one SCardGetStatusChange
+/// (PCSCLITE_MAX_READERS_CONTEXTS): a desk has two readers, the test rig sixteen.
+const MAX_STATES_PER_CALL: usize = 16;
+/// Pause between rounds when the readers do not fit one call.
+const CHUNKED_ROUND: Duration = Duration::from_millis(100);
 
 pub struct Watcher {
     ctx: Context,
@@ -39,6 +52,7 @@ pub struct Watcher {
     states: Vec<ReaderState>,
     /// What each reader held at the last look: Some(atr) or None.
     cards: BTreeMap<String, Option<Vec<u8>>>,
+    cancelled: Arc<AtomicBool>,
 }
 
 fn card_in(state: &ReaderState) -> Option<Vec<u8>> {
@@ -54,6 +68,7 @@ impl Watcher {
             ctx,
             states: vec![ReaderState::new(PNP_NOTIFICATION(), State::UNAWARE)],
             cards: BTreeMap::new(),
+            cancelled: Arc::new(AtomicBool::new(false)),
         };
         w.sync_readers()?;
         w.poll(Duration::ZERO)?;
@@ -61,7 +76,10 @@ impl Watcher {
     }
 
     pub fn canceller(&self) -> WatchCanceller {
-        WatchCanceller(self.ctx.clone())
+        WatchCanceller {
+            ctx: self.ctx.clone(),
+            flag: Arc::clone(&self.cancelled),
+        }
     }
 
     /// Readers and their cards as last seen.
@@ -105,12 +123,28 @@ impl Watcher {
         Ok(events)
     }
 
-    /// One GetStatusChange; returns what changed.
+    /// More states than pcsc-lite takes in one call: they are polled in turn.
+    fn chunked(&self) -> bool {
+        self.states.len() > MAX_STATES_PER_CALL
+    }
+
+    /// One GetStatusChange (per chunk of readers); returns what changed.
     fn poll(&mut self, timeout: Duration) -> Result<Vec<CardEvent>, CardError> {
-        match self.ctx.get_status_change(timeout, &mut self.states) {
-            Ok(()) => {}
-            Err(pcsc::Error::Timeout) => return Ok(Vec::new()),
-            Err(e) => return Err(map_error(e, "")),
+        let wait = if self.chunked() {
+            Duration::ZERO
+        } else {
+            timeout
+        };
+        let mut any = false;
+        for chunk in self.states.chunks_mut(MAX_STATES_PER_CALL) {
+            match self.ctx.get_status_change(wait, chunk) {
+                Ok(()) => any = true,
+                Err(pcsc::Error::Timeout) => {}
+                Err(e) => return Err(map_error(e, "")),
+            }
+        }
+        if !any {
+            return Ok(Vec::new());
         }
         let mut events = Vec::new();
         let mut readers_changed = false;
@@ -176,10 +210,17 @@ impl Watcher {
     pub fn wait(&mut self, timeout: Duration) -> Result<Vec<CardEvent>, CardError> {
         let deadline = Instant::now() + timeout;
         loop {
+            if self.cancelled.swap(false, Ordering::SeqCst) {
+                return Err(CardError::Cancelled);
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             let events = self.poll(left)?;
             if !events.is_empty() || left.is_zero() {
                 return Ok(events);
+            }
+            if self.chunked() {
+                // Non-blocking rounds: do not spin.
+                std::thread::sleep(left.min(CHUNKED_ROUND));
             }
         }
     }
