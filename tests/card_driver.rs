@@ -563,3 +563,50 @@ fn the_card_command_line() {
     assert_eq!(code, 0);
     assert!(out.contains(&format!("{reader}: CNS InfoCamere")), "{out}");
 }
+
+#[test]
+fn an_office_profile_takes_the_sign_path_with_extended_apdus() {
+    let office = tempfile::tempdir().expect("office profiles");
+    std::fs::write(
+        office.path().join("infocamere-sign.toml"),
+        r#"
+[[profile]]
+id = "office-infocamere-sign"
+label = "CNS InfoCamere, percorso firma"
+driver = "cns"
+[[profile.atr]]
+value = "3B FF 18 00 FF 81 31 FE 55 00 6B 02 09 02 00 01 11 01 43 4E 53 11 31 80 8E"
+[profile.pin]
+reference = 0x90
+[profile.key]
+sign_path = "sign"
+extended_apdu = true
+"#,
+    )
+    .expect("write profile");
+    let profiles = Profiles::load(&[profiles_dir(), office.path().to_path_buf()]).expect("load");
+    let cns = cns_material(HolderOptions::default());
+    let claim = rig::claim_reader();
+    let handle = insert(&claim, cns.model(|_| {}));
+    let ev = card::authenticate(
+        &claim.reader_name,
+        &profiles,
+        &Pin::new(PIN),
+        false,
+        &cns.trust(),
+        now(),
+    )
+    .expect("authentication");
+    assert!(ev.passed(), "{:?}", ev.reasons);
+    assert_eq!(ev.profile, "office-infocamere-sign");
+    let pso = handle
+        .apdu_log()
+        .into_iter()
+        .find(|e| e.command[1] == 0x2A)
+        .expect("a PSO");
+    // One extended-length PSO COMPUTE DIGITAL SIGNATURE with the 256-byte block.
+    assert_eq!(
+        &pso.command[..7],
+        [0x00, 0x2A, 0x9E, 0x9A, 0x00, 0x01, 0x00]
+    );
+}
