@@ -187,3 +187,20 @@ fn two_readers_at_once() {
     let nis = transmit(&cb, &[0x00, 0xB0, 0x81, 0x00, 0x0C]);
     assert_eq!(&nis[..12], b"012345678901");
 }
+
+#[test]
+fn a_reader_takes_a_new_card_after_removal_under_a_connection() {
+    let claim = rig::claim_reader();
+    let ctx = context();
+    for _ in 0..2 {
+        let mut handle = VirtualCard::insert(claim.port, cns());
+        rig::wait_for_card(&ctx, &claim.reader_name, true, WAIT);
+        let name = CString::new(claim.reader_name.clone()).expect("reader name");
+        let card = ctx
+            .connect(&name, pcsc::ShareMode::Exclusive, pcsc::Protocols::ANY)
+            .expect("connect");
+        handle.remove();
+        rig::wait_for_card(&ctx, &claim.reader_name, false, WAIT);
+        drop(card);
+    }
+}

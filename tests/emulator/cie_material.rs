@@ -27,6 +27,26 @@ pub struct CieMaterial {
 }
 
 impl CieMaterial {
+    /// The material from `dir` when an earlier run made it for this NIS, else new material.
+    pub fn load_or_generate(dir: &Path, nis: &str) -> CieMaterial {
+        let done = dir.join("cie-1006.der").is_file()
+            && std::fs::read(dir.join("cie-1001.txt")).is_ok_and(|n| n == nis.as_bytes());
+        if !done {
+            return CieMaterial::generate(dir, nis);
+        }
+        let key_der = read(dir, "cie-intauth.key.der");
+        CieMaterial {
+            dir: dir.to_path_buf(),
+            nis: nis.to_string(),
+            key: RsaPrivateKey::from_pkcs8_der(&key_der).expect("stored PKCS#8 RSA key"),
+            public_key_der: read(dir, "cie-1005.der"),
+            sod: read(dir, "cie-1006.der"),
+            csca_cert: dir.join("test-csca.pem"),
+            csca_cert_der: pem_to_der(dir, "test-csca.pem"),
+            document_signer_der: pem_to_der(dir, "ds.pem"),
+        }
+    }
+
     pub fn generate(dir: &Path, nis: &str) -> CieMaterial {
         std::fs::create_dir_all(dir).expect("create the CIE material directory");
         ensure_ca(dir, "test-csca", TEST_CSCA_NAME);
@@ -75,6 +95,8 @@ impl CieMaterial {
         // Data groups as the middleware numbers them: A1 = EF 1001 (NIS), A5 = EF 1005.
         let lds = lds_security_object(&[(0xA1, nis.as_bytes()), (0xA5, &public_key_der)]);
         let sod = build_sod(dir, &lds, &document_signer_der);
+        write(dir, "cie-1006.der", &sod);
+        write(dir, "cie-1001.txt", nis.as_bytes());
         CieMaterial {
             dir: dir.to_path_buf(),
             nis: nis.to_string(),

@@ -66,6 +66,31 @@ pub struct CardMaterial {
 }
 
 impl CardMaterial {
+    /// The holder's material from `dir` when an earlier run made it, else new material.
+    pub fn load_or_generate(dir: &Path, holder: HolderOptions) -> CardMaterial {
+        let stem = format!("cns-{}", holder.id_carta);
+        if !dir.join(format!("{stem}.pem")).is_file()
+            || !dir.join(format!("{stem}.key.der")).is_file()
+        {
+            return CardMaterial::generate(dir, holder);
+        }
+        let key_der = super::openssl::read(dir, &format!("{stem}.key.der"));
+        let key = RsaPrivateKey::from_pkcs8_der(&key_der).expect("stored PKCS#8 RSA key");
+        let cert_pem = format!("{stem}.pem");
+        CardMaterial {
+            dir: dir.to_path_buf(),
+            ca_cert: dir.join("test-ca.pem"),
+            ca_cert_der: pem_to_der(dir, "test-ca.pem"),
+            untrusted_ca_cert: dir.join("untrusted-ca.pem"),
+            key,
+            cert_der: pem_to_der(dir, &cert_pem),
+            cert_pem: dir.join(cert_pem),
+            id_carta: holder.id_carta.clone(),
+            dati_personali: dati_personali(&holder),
+            holder,
+        }
+    }
+
     /// Generates the holder's key and certificate into `dir` (CAs are made once per dir and
     /// shared by every holder generated there; holder files are named after EF_IDCarta).
     pub fn generate(dir: &Path, holder: HolderOptions) -> CardMaterial {
