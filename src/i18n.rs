@@ -216,3 +216,260 @@ pub fn sub_indication_text(sub: SubIndication, lang: Lang) -> &'static str {
     };
     text.get(lang)
 }
+
+/// Cards at the counter: `sportello card …`, the login and the TUI.
+pub mod card_text {
+    use super::{Lang, Text};
+    use crate::card::{AuthCheckKind, CardError, ChipVerdict, Verdict};
+
+    pub const READER: Text = Text::new("Lettore", "Reader");
+    pub const NO_READERS: Text = Text::new(
+        "Nessun lettore di smart card collegato.",
+        "No smart card reader connected.",
+    );
+    pub const EMPTY: Text = Text::new("nessuna carta", "no card");
+    pub const UNKNOWN: Text = Text::new("carta non riconosciuta", "unknown card");
+    pub const CARD: Text = Text::new("Carta", "Card");
+    pub const PROFILE: Text = Text::new("Profilo", "Profile");
+    pub const ATR: Text = Text::new("ATR", "ATR");
+    pub const SERIAL: Text = Text::new("Numero della carta", "Card number");
+    pub const NIS: Text = Text::new(
+        "NIS (identificativo per i servizi)",
+        "NIS (service identifier)",
+    );
+    pub const HOLDER: Text = Text::new("Titolare", "Holder");
+    pub const CODICE_FISCALE: Text = Text::new("Codice fiscale", "Codice fiscale");
+    pub const BIRTH: Text = Text::new("Data di nascita", "Date of birth");
+    pub const ISSUED_BY: Text = Text::new("Rilasciata da", "Issued by");
+    pub const EXPIRES: Text = Text::new("Scadenza", "Expiry");
+    pub const CERTIFICATE: Text = Text::new(
+        "Certificato di autenticazione",
+        "Authentication certificate",
+    );
+    pub const CERT_ISSUER: Text = Text::new("Emesso da", "Issued by");
+    pub const CERT_VALID_UNTIL: Text = Text::new("Valido fino al", "Valid until");
+    pub const CHIP_CHECK: Text = Text::new("Verifica del chip", "Chip check");
+    pub const MODULE_NEEDED: Text = Text::new(
+        "Questa carta si usa con un modulo PKCS#11, non ancora supportato da questa versione",
+        "This card is used through a PKCS#11 module, not yet supported by this version",
+    );
+    pub const MODULES: Text = Text::new("Moduli possibili", "Candidate modules");
+    pub const OUTCOME: Text = Text::new("Esito", "Outcome");
+    pub const REASONS: Text = Text::new("Motivi", "Reasons");
+    pub const PIN_PROMPT: Text = Text::new("PIN della carta: ", "Card PIN: ");
+    pub const CHOOSE_READER: Text = Text::new(
+        "Più lettori hanno una carta: indicare quale con --reader",
+        "Several readers hold a card: choose one with --reader",
+    );
+    pub const PIN_UNREADABLE: Text = Text::new("PIN non leggibile", "Cannot read the PIN");
+    pub const WATCHING: Text = Text::new(
+        "In attesa di lettori e carte (Ctrl-C per terminare)…",
+        "Watching readers and cards (Ctrl-C to stop)…",
+    );
+    pub const READER_ADDED: Text = Text::new("lettore collegato", "reader connected");
+    pub const READER_REMOVED: Text = Text::new("lettore scollegato", "reader disconnected");
+    pub const CARD_INSERTED: Text = Text::new("carta inserita", "card inserted");
+    pub const CARD_REMOVED: Text = Text::new("carta estratta", "card removed");
+    pub const PASSED_MARK: Text = Text::new("superato", "passed");
+    pub const FAILED_MARK: Text = Text::new("NON superato", "FAILED");
+
+    pub fn verdict(v: Verdict, lang: Lang) -> &'static str {
+        match v {
+            Verdict::Passed => Text::new("AUTENTICATO", "AUTHENTICATED").get(lang),
+            Verdict::Failed => Text::new("NON AUTENTICATO", "NOT AUTHENTICATED").get(lang),
+        }
+    }
+
+    pub fn chip_verdict(v: ChipVerdict, lang: Lang) -> &'static str {
+        match v {
+            ChipVerdict::Passed => Text::new("SUPERATA: carta autentica", "PASSED: genuine card"),
+            ChipVerdict::Failed => Text::new(
+                "NON SUPERATA: carta non autentica o alterata",
+                "FAILED: card not genuine or altered",
+            ),
+            ChipVerdict::Incomplete => Text::new(
+                "INCOMPLETA: manca il certificato CSCA per verificare il firmatario del SOD",
+                "INCOMPLETE: no CSCA certificate to check the SOD signer",
+            ),
+        }
+        .get(lang)
+    }
+
+    pub fn check_name(kind: AuthCheckKind, lang: Lang) -> &'static str {
+        match kind {
+            AuthCheckKind::CardSignature => Text::new(
+                "firma della carta sulla sfida",
+                "card's signature of the challenge",
+            ),
+            AuthCheckKind::CertificatePath => Text::new(
+                "certificato emesso da un certificatore attendibile",
+                "certificate issued by a trusted provider",
+            ),
+            AuthCheckKind::CodiceFiscale => Text::new(
+                "codice fiscale del certificato uguale a quello della carta",
+                "certificate codice fiscale matches the card",
+            ),
+            AuthCheckKind::CardSerial => Text::new(
+                "certificato di questa carta",
+                "certificate of this very card",
+            ),
+        }
+        .get(lang)
+    }
+
+    /// One sentence for the officer for every card error.
+    pub fn error(e: &CardError, lang: Lang) -> String {
+        let it = lang == Lang::It;
+        match e {
+            CardError::PcscUnavailable(_) => {
+                if it {
+                    "Il servizio delle smart card (pcscd) non è attivo.".into()
+                } else {
+                    "The smart card service (pcscd) is not running.".into()
+                }
+            }
+            CardError::NoReader(r) if r.is_empty() => NO_READERS.get(lang).into(),
+            CardError::NoReader(r) => {
+                if it {
+                    format!("Lettore «{r}» non trovato.")
+                } else {
+                    format!("Reader «{r}» not found.")
+                }
+            }
+            CardError::NoCard(r) if r.is_empty() => {
+                if it {
+                    "Nessuna carta inserita.".into()
+                } else {
+                    "No card inserted.".into()
+                }
+            }
+            CardError::NoCard(r) => {
+                if it {
+                    format!("Nessuna carta nel lettore «{r}».")
+                } else {
+                    format!("No card in reader «{r}».")
+                }
+            }
+            CardError::UnknownCard { atr_hex } => {
+                if it {
+                    format!("Carta non riconosciuta (ATR {atr_hex}): aggiungerne il profilo in card-profiles.")
+                } else {
+                    format!("Unknown card (ATR {atr_hex}): add its profile to card-profiles.")
+                }
+            }
+            CardError::Pkcs11ModuleNeeded { modules, .. } => format!(
+                "{}. {}: {}",
+                MODULE_NEEDED.get(lang),
+                MODULES.get(lang),
+                if modules.is_empty() {
+                    "-".to_string()
+                } else {
+                    modules.join(", ")
+                }
+            ),
+            CardError::WrongPin {
+                tries_left: Some(n),
+            } => {
+                if it {
+                    format!("PIN errato: restano {n} tentativi.")
+                } else {
+                    format!("Wrong PIN: {n} tries left.")
+                }
+            }
+            CardError::WrongPin { tries_left: None } => {
+                if it {
+                    "PIN errato.".into()
+                } else {
+                    "Wrong PIN.".into()
+                }
+            }
+            CardError::PinBlocked => {
+                if it {
+                    "PIN bloccato: il titolare deve sbloccarlo con il PUK. Nessun PIN è stato inviato.".into()
+                } else {
+                    "PIN blocked: the holder must unblock it with the PUK. No PIN was sent.".into()
+                }
+            }
+            CardError::LastTryNeedsConfirmation => {
+                if it {
+                    "Resta un solo tentativo per il PIN: ripetere confermando (--confirm-last-try). Un errore bloccherebbe la carta.".into()
+                } else {
+                    "One PIN try is left: repeat with confirmation (--confirm-last-try). A mistake would block the card.".into()
+                }
+            }
+            CardError::PinFormat { min, max } => {
+                if it {
+                    format!("Il PIN deve avere da {min} a {max} cifre.")
+                } else {
+                    format!("The PIN must be {min} to {max} digits.")
+                }
+            }
+            CardError::CardRemoved => {
+                if it {
+                    "La carta è stata estratta durante l'operazione: reinserirla e ripetere.".into()
+                } else {
+                    "The card was removed during the operation: insert it again and repeat.".into()
+                }
+            }
+            CardError::Transport(d) => {
+                if it {
+                    format!("Errore di comunicazione con la carta ({d}).")
+                } else {
+                    format!("Card communication error ({d}).")
+                }
+            }
+            CardError::CardStatus(sw, what) => {
+                if it {
+                    format!("La carta ha rifiutato l'operazione (codice {sw:04X}, {what}).")
+                } else {
+                    format!("The card refused the operation (status {sw:04X}, {what}).")
+                }
+            }
+            CardError::Malformed(d) => {
+                if it {
+                    format!("Dati della carta non validi ({d}).")
+                } else {
+                    format!("Invalid card data ({d}).")
+                }
+            }
+            CardError::Untrusted(d) => {
+                if it {
+                    format!("Il certificato della carta non è emesso da un certificatore attendibile ({d}).")
+                } else {
+                    format!("The card's certificate is not from a trusted provider ({d}).")
+                }
+            }
+            CardError::CfMismatch {
+                certificate,
+                personal_data,
+            } => {
+                if it {
+                    format!("Il codice fiscale del certificato ({certificate}) non corrisponde a quello della carta ({personal_data}).")
+                } else {
+                    format!("The certificate's codice fiscale ({certificate}) does not match the card's ({personal_data}).")
+                }
+            }
+            CardError::AuthenticationFailed(d) => {
+                if it {
+                    format!("Autenticazione non riuscita ({d}).")
+                } else {
+                    format!("Authentication failed ({d}).")
+                }
+            }
+            CardError::Profile(p) => {
+                if it {
+                    format!("Profilo carta non valido: {p}")
+                } else {
+                    format!("Invalid card profile: {p}")
+                }
+            }
+            CardError::Cancelled => {
+                if it {
+                    "Operazione annullata.".into()
+                } else {
+                    "Cancelled.".into()
+                }
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! sportello: the desk appliance of an Italian Centro per l'Impiego.
 //! See docs/ and ../shared/docs/architecture.md for the parts and their dependencies.
 
+pub mod card;
 pub mod cli;
 pub mod codice_fiscale;
 pub mod crypto;

@@ -1,6 +1,7 @@
 //! The scriptable command line: argument parsing, output formats, exit codes.
 //! No business rules here: it calls the library and formats what comes back.
 
+mod card_cmd;
 mod desk_cmd;
 mod extract;
 mod human;
@@ -21,7 +22,12 @@ pub mod exit {
     pub const INDETERMINATE: i32 = 2;
     pub const USAGE: i32 = 64;
     pub const NO_INPUT: i32 = 66;
+    pub const DATA_ERR: i32 = 65;
+    pub const UNAVAILABLE: i32 = 69;
     pub const CANT_CREATE: i32 = 73;
+    pub const TEMP_FAIL: i32 = 75;
+    pub const NO_PERM: i32 = 77;
+    pub const CONFIG: i32 = 78;
 }
 
 #[derive(Debug, Parser)]
@@ -76,6 +82,9 @@ pub enum Command {
     /// Grants of profiles to collaborators.
     #[command(subcommand)]
     Grant(GrantCommand),
+    /// Smart cards: readers, reading, holder authentication.
+    #[command(subcommand)]
+    Card(card_cmd::CardCommand),
     /// Office policy: administrators per company (single = transitional phase, multiple).
     Policy {
         #[arg(value_parser = ["admins"])]
@@ -362,6 +371,7 @@ pub fn run() -> i32 {
         Command::Unit(command) => desk_cmd::unit(&command, &db, cli.lang),
         Command::Grant(command) => desk_cmd::grant(&command, &db, cli.lang),
         Command::Overdue { json } => desk_cmd::overdue(json, &db, cli.lang),
+        Command::Card(command) => card_cmd::run(&command, &data_dir, cli.lang),
         Command::Policy { value, .. } => desk_cmd::policy(&value, &db, cli.lang),
     }
 }

@@ -87,6 +87,34 @@ pub fn verify_digest(
     }
 }
 
+/// RSA with PKCS#1 v1.5 type-1 padding around `message` itself, without a DigestInfo: what
+/// a chip returns to INTERNAL AUTHENTICATE (the CIE's answer to a challenge).
+pub fn verify_pkcs1v15_unhashed(
+    spki_der: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    let PublicKey::Rsa { modulus, exponent } = parse_spki(spki_der)? else {
+        return Err(SignatureError::KeyMismatch("not an RSA key".into()));
+    };
+    let em = rsa_public(modulus, exponent, signature)?;
+    let pad = em
+        .len()
+        .checked_sub(message.len() + 3)
+        .filter(|p| *p >= 8)
+        .ok_or(SignatureError::Invalid)?;
+    let mut expected = Vec::with_capacity(em.len());
+    expected.extend_from_slice(&[0x00, 0x01]);
+    expected.extend(std::iter::repeat_n(0xFF, pad));
+    expected.push(0x00);
+    expected.extend_from_slice(message);
+    if expected == em {
+        Ok(())
+    } else {
+        Err(SignatureError::Invalid)
+    }
+}
+
 fn bit_len(bytes: &[u8]) -> usize {
     bytes.first().map_or(0, |b| {
         (bytes.len() - 1) * 8 + (8 - b.leading_zeros() as usize)
