@@ -7,6 +7,7 @@ pub mod kinds;
 pub mod nominations;
 pub mod people;
 pub mod profiles;
+pub mod sessions;
 
 use crate::codice_fiscale::{CfError, CodiceFiscale};
 use crate::store::audit::{self, Entry};
@@ -74,6 +75,12 @@ pub enum RegistryError {
     UnknownGrant(i64),
     #[error("grant {0} is not active (it is {1})")]
     GrantNotActive(i64, String),
+    #[error("{0} is not an officer of this office")]
+    UnknownOfficer(String),
+    #[error("officer {0} is not active")]
+    OfficerInactive(String),
+    #[error("the card authentication did not pass: {0}")]
+    AuthenticationFailed(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("database error: {0}")]
@@ -130,6 +137,9 @@ impl RegistryError {
             RegistryError::UnknownPolicy(v) => format!("Valore «{v}» non previsto: single oppure multiple."),
             RegistryError::UnknownGrant(id) => format!("Nessuna abilitazione numero {id}."),
             RegistryError::GrantNotActive(id, state) => format!("L'abilitazione {id} non è attiva (stato: {state})."),
+            RegistryError::UnknownOfficer(cf) => format!("{cf} non è un operatore di questo ufficio."),
+            RegistryError::OfficerInactive(cf) => format!("L'operatore {cf} non è più attivo."),
+            RegistryError::AuthenticationFailed(why) => format!("Autenticazione con la carta non riuscita: {why}."),
             RegistryError::Store(_) | RegistryError::Sql(_) => format!("Errore dell'archivio: {self}"),
         }
     }
@@ -396,6 +406,43 @@ pub fn set_administrators_policy(
             "policy.set",
             "setting:administrators",
             &format!("administrators per company: {value}"),
+            None,
+        )?;
+        Ok(())
+    })
+}
+
+/// Changes a company's name, registered office and PEC; the codice fiscale never changes
+/// (the schema refuses it too). Audited.
+pub fn update_company(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    cf: &str,
+    name: &str,
+    registered_office: Option<&str>,
+    pec: Option<&str>,
+) -> Result<(), RegistryError> {
+    let cf = CodiceFiscale::parse(cf)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(RegistryError::EmptyName);
+    }
+    let office = registered_office.map(str::trim).filter(|v| !v.is_empty());
+    let pec = pec.map(str::trim).filter(|v| !v.is_empty());
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let id = company_id(tx, &cf)?;
+        companies::update(tx, id, name, office, pec)?;
+        record(
+            tx,
+            &live,
+            "company.update",
+            &format!("company:{cf}"),
+            &format!(
+                "company {cf} now «{name}», office {}, PEC {}",
+                office.unwrap_or("-"),
+                pec.unwrap_or("-")
+            ),
             None,
         )?;
         Ok(())
