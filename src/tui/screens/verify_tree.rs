@@ -62,16 +62,14 @@ pub fn node_line(report: &Report, node: Node, lang: Lang) -> Line<'static> {
             } else {
                 t::SIGNATURE.get(lang)
             };
+            // The verdict first: in a narrow tree the name is what gets cut, not the verdict.
             Line::from(vec![
-                Span::raw(format!(
-                    "{}└ {label} {} ",
-                    "  ".repeat(depth - 1),
-                    signer_name(sig)
-                )),
+                Span::raw(format!("{}└ ", "  ".repeat(depth - 1))),
                 Span::styled(
                     outcome_word(sig.indication, lang).to_string(),
                     style::indication(sig.indication),
                 ),
+                Span::raw(format!(" {label} {}", signer_name(sig))),
             ])
         }
     }
