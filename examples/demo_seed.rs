@@ -170,6 +170,9 @@ fn signed_form(dir: &Path, cf: &str, company: &str) -> PathBuf {
     out
 }
 
+/// Kind codes, each with its register details when it is a soggetto abilitato.
+type Kinds = Vec<(String, Option<String>)>;
+
 fn company_cf(n: u64) -> String {
     let body = format!("{:010}", 9_870_000 + n);
     format!("{body}{}", numeric_check_digit(body.as_bytes()))
@@ -209,7 +212,7 @@ fn main() {
     let ok = |what: &str, r: Result<(), RegistryError>| r.unwrap_or_else(|e| fail(what, e));
 
     let acme = "00743110157".to_string();
-    let companies: Vec<(String, String, Vec<(String, Option<String>)>)> = vec![
+    let companies: Vec<(String, String, Kinds)> = vec![
         (
             acme.clone(),
             format!("ACME S.p.A. ({MARK})"),
@@ -285,7 +288,7 @@ fn main() {
         "rep",
         add_representative(&mut store, s, &company_cf(3), "BNCGNN70C15L219B", None),
     );
-    let g1 = grants::add(
+    grants::add(
         &mut store,
         s,
         &acme,
@@ -294,7 +297,6 @@ fn main() {
         None,
     )
     .unwrap_or_else(|e| fail("grant", e));
-    let _ = g1;
     let overdue = grants::add(
         &mut store,
         s,

@@ -3,7 +3,7 @@
 //! come back on one channel, so the screen never waits for a card or a file.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
 use crate::i18n::{stale_list_warning, Lang};
@@ -223,8 +223,5 @@ fn verify_file(
 
 /// Waits up to `timeout` for one message (the event loop's idle wait).
 pub fn recv_for(rx: &Receiver<Msg>, timeout: Duration) -> Option<Msg> {
-    match rx.recv_timeout(timeout) {
-        Ok(msg) => Some(msg),
-        Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-    }
+    rx.recv_timeout(timeout).ok()
 }
