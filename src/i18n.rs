@@ -473,3 +473,339 @@ pub mod card_text {
         }
     }
 }
+
+/// The terminal UI's words: screens, keys, card and desk messages.
+pub mod tui_text {
+    use super::Text;
+
+    // Screens and menu.
+    pub const HOME_TITLE: Text = Text::new("Inizio", "Home");
+    pub const MENU_TITLE: Text = Text::new("Menu", "Menu");
+    pub const MENU_LOGIN: Text = Text::new("Accedi con la carta", "Log in with the card");
+    pub const MENU_VERIFY: Text = Text::new("Verifica un file firmato", "Verify a signed file");
+    pub const MENU_COMPANIES: Text = Text::new("Aziende", "Companies");
+    pub const MENU_NOMINATIONS: Text = Text::new("Richieste di nomina", "Nominations");
+    pub const MENU_GRANTS: Text = Text::new("Abilitazioni", "Grants");
+    pub const MENU_AUDIT: Text = Text::new("Registro delle operazioni", "Audit log");
+    pub const MENU_TRUST: Text = Text::new("Certificati di fiducia", "Trust store");
+    pub const MENU_LOGOUT: Text = Text::new("Esci dalla sessione", "Log out");
+    pub const STATUS_TITLE: Text = Text::new("Stato dello sportello", "Desk status");
+    pub const LOGIN_TITLE: Text = Text::new("Accesso con la carta", "Card login");
+    pub const VERIFY_TITLE: Text = Text::new("Verifica firma", "Verify signature");
+    pub const COMPANIES_TITLE: Text = Text::new("Aziende", "Companies");
+    pub const GRANTS_PICK_TITLE: Text = Text::new(
+        "Abilitazioni: scegliere l'azienda",
+        "Grants: choose the company",
+    );
+    pub const NOMINATIONS_TITLE: Text = Text::new(
+        "Richieste di nomina amministratore",
+        "Administrator nominations",
+    );
+    pub const AUDIT_TITLE: Text = Text::new("Registro delle operazioni", "Audit log");
+    pub const TRUST_TITLE: Text = Text::new("Certificati di fiducia", "Trust store");
+    pub const NEW_COMPANY: Text = Text::new("Nuova azienda", "New company");
+    pub const EDIT_COMPANY: Text = Text::new("Modifica azienda", "Edit company");
+    pub const HELP_TITLE: Text = Text::new("Tasti", "Keys");
+    pub const HELP_EVERYWHERE: Text = Text::new("Ovunque", "Everywhere");
+
+    // Keys.
+    pub const KEY_HELP: Text = Text::new("aiuto", "help");
+    pub const KEY_QUIT: Text = Text::new("esci", "quit");
+    pub const KEY_QUIT_HOME: Text =
+        Text::new("esci (dalla schermata iniziale)", "quit (from home)");
+    pub const KEY_BACK: Text = Text::new("indietro", "back");
+    pub const KEY_OPEN: Text = Text::new("apri", "open");
+    pub const KEY_SHORTCUT: Text = Text::new("scelta rapida", "shortcut");
+    pub const KEY_MOVE: Text = Text::new("scorri", "move");
+    pub const KEY_CHOOSE: Text = Text::new("scegli", "choose");
+    pub const KEY_PARENT: Text = Text::new("cartella superiore", "parent folder");
+    pub const KEY_EXTRACT: Text = Text::new("estrai documento", "extract document");
+    pub const KEY_AT_DATE: Text = Text::new("verifica alla data", "verify at a date");
+    pub const KEY_OTHER_FILE: Text = Text::new("altro file", "other file");
+    pub const KEY_PIN: Text = Text::new("PIN", "PIN");
+    pub const KEY_LOGIN: Text = Text::new("accedi", "log in");
+    pub const KEY_DELETE: Text = Text::new("cancella una cifra", "delete a digit");
+    pub const KEY_NEXT_READER: Text = Text::new("altro lettore", "next reader");
+    pub const KEY_SEARCH: Text = Text::new("cerca", "search");
+    pub const KEY_NEW_COMPANY: Text = Text::new("nuova azienda", "new company");
+    pub const KEY_CLEAR: Text = Text::new("svuota il campo", "clear the field");
+    pub const KEY_EDIT: Text = Text::new("modifica", "edit");
+    pub const KEY_ADD_UNIT: Text = Text::new("nuova unità", "add unit");
+    pub const KEY_ADD_REP: Text = Text::new("legale rappr.", "legal rep.");
+    pub const KEY_GRANTS: Text = Text::new("abilitazioni", "grants");
+    pub const KEY_FIELD: Text = Text::new("campo", "field");
+    pub const KEY_SAVE: Text = Text::new("salva", "save");
+    pub const KEY_SAVE_LAST: Text =
+        Text::new("salva (dall'ultimo campo)", "save (from the last field)");
+    pub const KEY_CANCEL: Text = Text::new("annulla", "cancel");
+    pub const KEY_FILTER: Text = Text::new("filtro stato", "state filter");
+    pub const KEY_APPROVE: Text = Text::new("approva", "approve");
+    pub const KEY_REJECT: Text = Text::new("respingi", "reject");
+    pub const KEY_ADD_GRANT: Text = Text::new("nuova", "add");
+    pub const KEY_REVOKE: Text = Text::new("revoca", "revoke");
+    pub const KEY_SUSPEND: Text = Text::new("sospendi", "suspend");
+    pub const KEY_END_DATE: Text = Text::new("fine rapporto", "end date");
+    pub const KEY_MORE: Text = Text::new("altre righe", "more rows");
+    pub const KEY_VERIFY_AGAIN: Text = Text::new("riverifica", "verify again");
+    pub const KEY_RELOAD: Text = Text::new("ricarica", "reload");
+    pub const PROMPT_KEYS: Text = Text::new(
+        "Invio conferma · Esc annulla",
+        "Enter confirms · Esc cancels",
+    );
+    pub const CONFIRM_KEYS: Text = Text::new("[S]ì / [N]o", "[Y]es / [N]o");
+    pub const CONFIRM_TITLE: Text = Text::new("Conferma", "Confirm");
+
+    // Home.
+    pub const READERS: Text = Text::new("Lettori e carte", "Readers and cards");
+    pub const READERS_LOOKING: Text = Text::new("ricerca dei lettori…", "looking for readers…");
+    pub const NO_READERS: Text = Text::new("Nessun lettore collegato.", "No reader connected.");
+    pub const NO_READER: Text = Text::new("Lettore non trovato", "Reader not found");
+    pub const NO_CARD: Text = Text::new("nessuna carta", "no card");
+    pub const CARD_PRESENT: Text = Text::new("carta inserita", "card inserted");
+    pub const CARD_UNKNOWN: Text = Text::new("carta non riconosciuta", "unknown card");
+    pub const OFFICER: Text = Text::new("Operatore", "Officer");
+    pub const NOT_LOGGED_IN: Text = Text::new("Nessun operatore collegato", "No officer logged in");
+    pub const SESSION_UNTIL: Text = Text::new("sessione fino alle", "session until");
+    pub const DESK_WORK: Text = Text::new("Pratiche", "Desk work");
+    pub const PENDING_NOMINATIONS: Text = Text::new(
+        "Richieste in attesa di approvazione",
+        "Nominations awaiting approval",
+    );
+    pub const OVERDUE_REVOCATIONS: Text = Text::new(
+        "Revoche in ritardo (oltre 5 giorni)",
+        "Overdue revocations (over 5 days)",
+    );
+    pub const COMPANIES_REGISTERED: Text = Text::new("Aziende registrate", "Registered companies");
+    pub const TRUST_LISTS: Text = Text::new("Liste di fiducia", "Trusted lists");
+    pub const TRUST_NO_LISTS: Text = Text::new(
+        "nessuna lista di fiducia importata",
+        "no trusted list imported",
+    );
+    pub const ANCHORS_WORD: Text = Text::new("certificati", "anchors");
+    pub const STALE: Text = Text::new("SCADUTA", "STALE");
+    pub const FRESH: Text = Text::new("aggiornata", "up to date");
+    pub const NEXT_UPDATE: Text = Text::new("prossimo aggiornamento", "next update");
+    pub const LOADING: Text = Text::new("lettura…", "reading…");
+    pub const LOGGED_OUT: Text = Text::new("Sessione chiusa.", "Logged out.");
+
+    // Login and card messages.
+    pub const INSERT_CARD: Text = Text::new(
+        "Inserire la carta dell'operatore (CNS o CIE)",
+        "Insert the officer's card (CNS or CIE)",
+    );
+    pub const TRIES_LEFT: Text = Text::new("Tentativi PIN rimasti", "PIN tries left");
+    pub const AUTHENTICATING: Text = Text::new(
+        "Verifica del PIN e autenticazione in corso…",
+        "Checking the PIN and authenticating…",
+    );
+    pub const LOGIN_HINT: Text = Text::new(
+        "Il PIN non viene mai mostrato né registrato. Dopo 3 errori la carta si blocca: serve il PUK.",
+        "The PIN is never shown or recorded. After 3 mistakes the card blocks: the PUK is needed.",
+    );
+    pub const WRONG_PIN: Text =
+        Text::new("PIN errato. Tentativi rimasti:", "Wrong PIN. Tries left:");
+    pub const WRONG_PIN_NO_COUNT: Text = Text::new("PIN errato.", "Wrong PIN.");
+    pub const PIN_BLOCKED: Text = Text::new(
+        "PIN BLOCCATO: sbloccare la carta con il PUK presso l'ente emittente.",
+        "PIN BLOCKED: unblock the card with the PUK at the issuer.",
+    );
+    pub const LAST_TRY: Text = Text::new(
+        "Resta UN SOLO tentativo: se il PIN è sbagliato la carta si blocca. Procedere?",
+        "ONE try left: a wrong PIN blocks the card. Go ahead?",
+    );
+    pub const PIN_FORMAT: Text = Text::new(
+        "Il PIN deve avere da 5 a 8 cifre.",
+        "The PIN must have 5 to 8 digits.",
+    );
+    pub const CARD_REMOVED: Text = Text::new(
+        "La carta è stata rimossa: reinserirla.",
+        "The card was removed: insert it again.",
+    );
+    pub const CARD_UNKNOWN_LONG: Text = Text::new(
+        "Carta non riconosciuta: non è una CNS o CIE tra quelle configurate",
+        "Unknown card: not a configured CNS or CIE",
+    );
+    pub const CARD_UNTRUSTED: Text = Text::new(
+        "Carta non attendibile: il certificato non è emesso da un certificatore fidato",
+        "Untrusted card: its certificate is not from a trusted issuer",
+    );
+    pub const CARD_UNAVAILABLE: Text = Text::new(
+        "Lettura delle carte non disponibile in questa installazione.",
+        "Card reading is not available in this installation.",
+    );
+    pub const CARD_ERROR: Text = Text::new("Errore della carta", "Card error");
+
+    // Verify.
+    pub const PICK_FILE: Text = Text::new("Scegliere il file", "Choose the file");
+    pub const PICK_HINT: Text = Text::new(
+        "In verde i file firmati (.p7m .p7s .m7m .tsd .tsr). Invio apre la cartella o verifica il file.",
+        "Signed files (.p7m .p7s .m7m .tsd .tsr) in green. Enter opens the folder or verifies the file.",
+    );
+    pub const VERIFYING: Text = Text::new("Verifica in corso:", "Verifying:");
+    pub const TREE: Text = Text::new("Buste e firme", "Envelopes and signatures");
+    pub const DETAILS: Text = Text::new("Dettagli", "Details");
+    pub const NO_CONTENT: Text = Text::new(
+        "Nessun documento contenuto (firma separata o file illeggibile)",
+        "No document inside (detached or unreadable)",
+    );
+    pub const EXTRACT_TITLE: Text = Text::new(
+        "Estrai il documento nella cartella",
+        "Extract the document into the folder",
+    );
+    pub const EXTRACT_HINT: Text = Text::new(
+        "Un file esistente non viene mai sovrascritto.",
+        "An existing file is never overwritten.",
+    );
+    pub const AT_DATE_TITLE: Text = Text::new("Verifica alla data", "Verify at a date");
+    pub const AT_DATE_HINT: Text = Text::new(
+        "AAAA-MM-GG (fine del giorno, UTC) o data e ora RFC 3339. La data è dichiarata dall'operatore, non provata.",
+        "YYYY-MM-DD (end of day, UTC) or an RFC 3339 time. The date is asserted by the officer, not proven.",
+    );
+    pub const BAD_DATE: Text = Text::new(
+        "Data non valida: usare AAAA-MM-GG.",
+        "Invalid date: use YYYY-MM-DD.",
+    );
+    pub const ALGORITHMS: Text = Text::new("Algoritmi", "Algorithms");
+    pub const CHECKS: Text = Text::new("Controlli", "Checks");
+    pub const CHECK_CHAIN: Text = Text::new("catena di certificazione", "certificate chain");
+    pub const CHECK_REVOCATION: Text = Text::new("revoca", "revocation");
+    pub const CHECK_TIMESTAMP: Text = Text::new("marca temporale", "time-stamp");
+    pub const CHECK_QUALIFIED: Text = Text::new("qualificazione", "qualified status");
+    pub const CHECK_PASSED: Text = Text::new("OK", "OK");
+    pub const CHECK_FAILED: Text = Text::new("ERRATO", "FAILED");
+    pub const CHECK_WARNING: Text = Text::new("AVVISO", "WARNING");
+    pub const CHECK_NOT_CHECKED: Text = Text::new("NON FATTO", "NOT DONE");
+    pub const CHECK_INDETERMINATE: Text = Text::new("INCERTO", "UNSURE");
+    pub const CONTENT_TYPE: Text = Text::new("Tipo di contenuto", "Content type");
+    pub const SIGNERS: Text = Text::new("Firmatari", "Signers");
+    pub const DETACHED: Text = Text::new(
+        "Firma separata: il documento non è nella busta",
+        "Detached: the document is not in the envelope",
+    );
+
+    // Companies.
+    pub const SEARCH_COMPANY: Text = Text::new(
+        "Cerca per ragione sociale o codice fiscale",
+        "Search by name or codice fiscale",
+    );
+    pub const SHOWN: Text = Text::new("mostrate", "shown");
+    pub const NO_MATCH: Text = Text::new("Nessuna azienda corrisponde.", "No company matches.");
+    pub const COMPANY: Text = Text::new("Azienda", "Company");
+    pub const CF: Text = Text::new("Codice fiscale", "Codice fiscale");
+    pub const COMPANY_NAME: Text = Text::new("Ragione sociale", "Company name");
+    pub const OFFICE: Text = Text::new("Sede legale", "Registered office");
+    pub const PEC: Text = Text::new("PEC", "PEC");
+    pub const KINDS: Text = Text::new("Tipologie", "Kinds");
+    pub const KINDS_FIELD: Text = Text::new(
+        "Tipologie (codici separati da virgola; codice=albo per i soggetti abilitati)",
+        "Kinds (codes separated by commas; code=register for soggetti abilitati)",
+    );
+    pub const KIND_CODES: Text = Text::new("Codici delle tipologie", "Kind codes");
+    pub const KIND_STAR: Text = Text::new(
+        "* soggetto abilitato: indicare gli estremi dell'albo",
+        "* soggetto abilitato: give the register details",
+    );
+    pub const UNITS: Text = Text::new("Unità organizzative", "Units");
+    pub const REPRESENTATIVES: Text = Text::new(
+        "Legali rappresentanti e procuratori",
+        "Legal representatives and procuratori",
+    );
+    pub const ADMINISTRATORS: Text = Text::new("Amministratori", "Administrators");
+    pub const GRANTS: Text = Text::new("Abilitazioni", "Grants");
+    pub const WHOLE_COMPANY: Text = Text::new("intera azienda", "whole company");
+    pub const NOT_FOUND: Text = Text::new("Non trovato.", "Not found.");
+    pub const CF_NEVER_CHANGES: Text = Text::new(
+        "Il codice fiscale di un'azienda non cambia mai.",
+        "A company's codice fiscale never changes.",
+    );
+    pub const NEEDS_LOGIN: Text = Text::new(
+        "Per salvare serve una sessione aperta con la carta dell'operatore.",
+        "Saving needs a session opened with the officer's card.",
+    );
+    pub const ADD_UNIT_TITLE: Text = Text::new("Nuova unità organizzativa", "New unit");
+    pub const ADD_UNIT_HINT: Text = Text::new(
+        "Le unità non si cancellano: la loro storia resta.",
+        "Units are never deleted: their history stays.",
+    );
+    pub const ADD_REP_TITLE: Text =
+        Text::new("Nuovo legale rappresentante", "New legal representative");
+    pub const ADD_REP_HINT: Text = Text::new(
+        "Codice fiscale di una persona già registrata.",
+        "Codice fiscale of a registered person.",
+    );
+    pub const DONE: Text = Text::new("Fatto.", "Done.");
+
+    // Nominations.
+    pub const NOMINATION: Text = Text::new("Richiesta", "Nomination");
+    pub const STATE: Text = Text::new("Stato", "State");
+    pub const ADMINISTRATOR: Text = Text::new("Amministratore", "Administrator");
+    pub const SUBMITTED: Text = Text::new("Presentata", "Submitted");
+    pub const FILTER_PENDING: Text = Text::new("In attesa", "Pending");
+    pub const FILTER_ALL: Text = Text::new("Tutte", "All");
+    pub const FILTER_APPROVED: Text = Text::new("Approvate", "Approved");
+    pub const FILTER_REJECTED: Text = Text::new("Respinte", "Rejected");
+    pub const FORM_VERDICT: Text = Text::new("Modulo di delega", "Delegation form");
+    pub const SIGNED_BY: Text = Text::new("firmato da", "signed by");
+    pub const NOT_A_REPRESENTATIVE: Text = Text::new(
+        "✗ NON è legale rappresentante",
+        "✗ NOT a legal representative",
+    );
+    pub const UNSIGNED_FORM: Text = Text::new(
+        "Modulo non firmato digitalmente: servono i documenti di identità.",
+        "Form not digitally signed: identity documents are needed.",
+    );
+    pub const DOCUMENTS: Text = Text::new("Documenti", "Documents");
+    pub const EXPIRES: Text = Text::new("scade il", "expires");
+    pub const APPROVED: Text = Text::new("Richiesta approvata.", "Nomination approved.");
+    pub const REJECTED: Text = Text::new("Richiesta respinta.", "Nomination rejected.");
+    pub const CONFIRM_INDETERMINATE: Text = Text::new(
+        "La verifica della firma è DA VERIFICARE: approvare comunque? La conferma viene registrata",
+        "The signature verdict is TO BE CHECKED: approve anyway? The confirmation is recorded",
+    );
+    pub const REJECT_TITLE: Text = Text::new("Respingi la richiesta", "Reject the nomination");
+    pub const REJECT_HINT: Text = Text::new(
+        "Motivazione (obbligatoria, comunicata al richiedente).",
+        "Reason (required, sent to the applicant).",
+    );
+
+    // Grants.
+    pub const COLLABORATOR: Text = Text::new("Collaboratore", "Collaborator");
+    pub const PROFILE: Text = Text::new("Profilo", "Profile");
+    pub const UNIT: Text = Text::new("Unità", "Unit");
+    pub const RELATIONSHIP_END: Text = Text::new("Fine rapporto", "Relationship end");
+    pub const OVERDUE: Text = Text::new("IN RITARDO", "OVERDUE");
+    pub const ADD_GRANT_TITLE: Text = Text::new("Nuova abilitazione", "New grant");
+    pub const ADD_GRANT_HINT: Text = Text::new(
+        "CODICE-FISCALE PROFILO [UNITÀ], es. VRDLCU85M41F205J co-gestione Sede",
+        "CODICE-FISCALE PROFILE [UNIT], e.g. VRDLCU85M41F205J co-gestione Sede",
+    );
+    pub const REVOKE_TITLE: Text = Text::new("Revoca l'abilitazione", "Revoke the grant");
+    pub const SUSPEND_TITLE: Text = Text::new("Sospendi l'abilitazione", "Suspend the grant");
+    pub const REASON_HINT: Text = Text::new("Motivazione (obbligatoria).", "Reason (required).");
+    pub const END_TITLE: Text = Text::new(
+        "Fine del rapporto di lavoro",
+        "End of the working relationship",
+    );
+    pub const DATE_HINT: Text = Text::new(
+        "AAAA-MM-GG: la revoca va fatta entro 5 giorni.",
+        "YYYY-MM-DD: revoke within 5 days.",
+    );
+
+    // Audit and trust.
+    pub const AUDIT_CHECKING: Text = Text::new(
+        "Verifica della catena del registro in corso…",
+        "Checking the audit chain…",
+    );
+    pub const WHEN: Text = Text::new("Quando", "When");
+    pub const ACTION: Text = Text::new("Operazione", "Action");
+    pub const ENTITY: Text = Text::new("Oggetto", "Entity");
+    pub const HASH: Text = Text::new("impronta", "hash");
+    pub const TERRITORY: Text = Text::new("Paese", "Territory");
+    pub const TRUST_STALE_HINT: Text = Text::new(
+        "Una lista è SCADUTA: le verifiche che la usano lo segnalano. Importare la lista corrente.",
+        "A list is STALE: verifications relying on it say so. Import the current list.",
+    );
+    pub const DATA_DIR: Text = Text::new("Cartella dei dati:", "Data folder:");
+    pub const CANNOT_OPEN_DB: Text =
+        Text::new("Impossibile aprire l'archivio", "Cannot open the database");
+}

@@ -12,4 +12,5 @@ pub mod logging;
 pub mod registry;
 pub mod store;
 pub mod trust;
+pub mod tui;
 pub mod verify;

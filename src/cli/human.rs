@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::i18n::{outcome_word, sub_indication_text, verify_text as t, Lang};
 use crate::verify::{CheckStatus, Report, SignatureReport};
 
-fn signer_name(sig: &SignatureReport) -> String {
+pub(crate) fn signer_name(sig: &SignatureReport) -> String {
     let Some(signer) = &sig.signer else {
         return "-".into();
     };
@@ -18,8 +18,30 @@ fn signer_name(sig: &SignatureReport) -> String {
     }
 }
 
-fn time_display(rfc3339: &str) -> String {
+pub(crate) fn time_display(rfc3339: &str) -> String {
     rfc3339.replace('T', " ").replace('Z', " UTC")
+}
+
+/// "Certificato attendibile": chain and validity together, as the desk reads them.
+pub(crate) fn trusted_text(sig: &SignatureReport) -> crate::i18n::Text {
+    match (sig.checks.chain.status, sig.checks.validity.status) {
+        (CheckStatus::Passed, CheckStatus::Passed) => t::TRUSTED_YES,
+        (CheckStatus::Passed | CheckStatus::Warning, _) => t::TRUSTED_EXPIRED,
+        (CheckStatus::Failed, _) => t::TRUSTED_NO,
+        _ => t::TRUSTED_UNKNOWN,
+    }
+}
+
+/// "Certificato qualificato": yes/no with the ETSI label, or not checked.
+pub(crate) fn qualified_text(sig: &SignatureReport, lang: Lang) -> String {
+    let label = sig.checks.qualified.message.split(':').next().unwrap_or("");
+    match sig.checks.qualified.status {
+        CheckStatus::NotChecked | CheckStatus::Indeterminate => {
+            t::TRUSTED_UNKNOWN.get(lang).to_string()
+        }
+        _ if label.starts_with("QE") => format!("{} ({label})", t::QUALIFIED_YES.get(lang)),
+        _ => format!("{} ({label})", t::QUALIFIED_NO.get(lang)),
+    }
 }
 
 fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
@@ -71,26 +93,14 @@ fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
         .map(time_display)
         .unwrap_or_else(|| t::SIGNING_TIME_NONE.get(lang).to_string());
     let _ = writeln!(out, "    {}: {when}", t::SIGNING_TIME.get(lang));
-    let trusted = match (sig.checks.chain.status, sig.checks.validity.status) {
-        (CheckStatus::Passed, CheckStatus::Passed) => t::TRUSTED_YES,
-        (CheckStatus::Passed | CheckStatus::Warning, _) => t::TRUSTED_EXPIRED,
-        (CheckStatus::Failed, _) => t::TRUSTED_NO,
-        _ => t::TRUSTED_UNKNOWN,
-    };
+    let trusted = trusted_text(sig);
     let _ = writeln!(
         out,
         "    {}: {}",
         t::CERT_TRUSTED.get(lang),
         trusted.get(lang)
     );
-    let label = sig.checks.qualified.message.split(':').next().unwrap_or("");
-    let qualified = match sig.checks.qualified.status {
-        CheckStatus::NotChecked | CheckStatus::Indeterminate => {
-            t::TRUSTED_UNKNOWN.get(lang).to_string()
-        }
-        _ if label.starts_with("QE") => format!("{} ({label})", t::QUALIFIED_YES.get(lang)),
-        _ => format!("{} ({label})", t::QUALIFIED_NO.get(lang)),
-    };
+    let qualified = qualified_text(sig, lang);
     let _ = writeln!(out, "    {}: {qualified}", t::CERT_QUALIFIED.get(lang));
     let reason = sig
         .sub_indication

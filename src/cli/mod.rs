@@ -3,8 +3,8 @@
 
 mod card_cmd;
 mod desk_cmd;
-mod extract;
-mod human;
+pub(crate) mod extract;
+pub(crate) mod human;
 mod input;
 mod trust_cmd;
 mod verify_cmd;
@@ -37,9 +37,10 @@ pub mod exit {
     about = "Sportello CPI: firme digitali, carte, pratiche"
 )]
 pub struct Cli {
-    /// Language of messages: it (default) or en.
-    #[arg(long, global = true, value_enum, default_value_t = Lang::It)]
-    pub lang: Lang,
+    /// Language of messages: it (default) or en. The screens (no command) also follow an
+    /// English locale (LANG/LC_ALL starting with "en") when this is not given.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
     /// Where the trust store and the database live (default: $SPORTELLO_DATA_DIR,
     /// $XDG_DATA_HOME/sportello or ~/.local/share/sportello).
     #[arg(long, global = true, value_name = "DIR")]
@@ -47,8 +48,9 @@ pub struct Cli {
     /// The desk database (default: sportello.db in the data directory).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Without a command, the desk's screens open.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -323,7 +325,7 @@ pub struct VerifyArgs {
 
 /// `--at`: RFC 3339, or `YYYY-MM-DD` meaning the end of that day (UTC): a document registered
 /// that day existed by then, and a certificate that expired during it is not given the benefit.
-fn parse_when(text: &str) -> Result<time::OffsetDateTime, String> {
+pub(crate) fn parse_when(text: &str) -> Result<time::OffsetDateTime, String> {
     use time::format_description::well_known::Rfc3339;
     if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
         return Ok(t);
@@ -359,19 +361,43 @@ pub fn run() -> i32 {
         .clone()
         .unwrap_or_else(crate::trust::store::default_data_dir);
     let db = db_path(&cli.db, &data_dir);
-    match cli.command {
-        Command::Verify(args) => verify_cmd::run(&args, &data_dir, cli.lang),
-        Command::Trust(command) => trust_cmd::run(&command, &data_dir, &db, cli.lang),
-        Command::Officer(command) => desk_cmd::officer(&command, &db, cli.lang),
-        Command::Company(command) => desk_cmd::company(&command, &db, cli.lang),
-        Command::Audit(command) => desk_cmd::audit(&command, &db, cli.lang),
-        Command::Nomination(command) => desk_cmd::nomination(&command, &db, &data_dir, cli.lang),
-        Command::Person(command) => desk_cmd::person(&command, &db, cli.lang),
-        Command::Rep(command) => desk_cmd::rep(&command, &db, cli.lang),
-        Command::Unit(command) => desk_cmd::unit(&command, &db, cli.lang),
-        Command::Grant(command) => desk_cmd::grant(&command, &db, cli.lang),
-        Command::Overdue { json } => desk_cmd::overdue(json, &db, cli.lang),
-        Command::Card(command) => card_cmd::run(&command, &data_dir, cli.lang),
-        Command::Policy { value, .. } => desk_cmd::policy(&value, &db, cli.lang),
+    let Some(command) = cli.command else {
+        let options = crate::tui::Options {
+            db,
+            data_dir,
+            lang: cli.lang.unwrap_or_else(locale_lang),
+        };
+        return crate::tui::run(&options, Box::new(crate::tui::card_desk::Unwired));
+    };
+    // Scripts rely on Italian output unless asked: the locale applies to the screens only.
+    let lang = cli.lang.unwrap_or_default();
+    match command {
+        Command::Verify(args) => verify_cmd::run(&args, &data_dir, lang),
+        Command::Trust(command) => trust_cmd::run(&command, &data_dir, &db, lang),
+        Command::Officer(command) => desk_cmd::officer(&command, &db, lang),
+        Command::Company(command) => desk_cmd::company(&command, &db, lang),
+        Command::Audit(command) => desk_cmd::audit(&command, &db, lang),
+        Command::Nomination(command) => desk_cmd::nomination(&command, &db, &data_dir, lang),
+        Command::Person(command) => desk_cmd::person(&command, &db, lang),
+        Command::Rep(command) => desk_cmd::rep(&command, &db, lang),
+        Command::Unit(command) => desk_cmd::unit(&command, &db, lang),
+        Command::Grant(command) => desk_cmd::grant(&command, &db, lang),
+        Command::Overdue { json } => desk_cmd::overdue(json, &db, lang),
+        Command::Card(command) => card_cmd::run(&command, &data_dir, lang),
+        Command::Policy { value, .. } => desk_cmd::policy(&value, &db, lang),
+    }
+}
+
+/// English when LC_ALL (or, without it, LANG) names an English locale; Italian otherwise.
+fn locale_lang() -> Lang {
+    let locale = std::env::var("LC_ALL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("LANG").ok())
+        .unwrap_or_default();
+    if locale.starts_with("en") {
+        Lang::En
+    } else {
+        Lang::It
     }
 }

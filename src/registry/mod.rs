@@ -418,3 +418,40 @@ pub fn set_administrators_policy(
         Ok(())
     })
 }
+
+/// Changes a company's name, registered office and PEC; the codice fiscale never changes
+/// (the schema refuses it too). Audited.
+pub fn update_company(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    cf: &str,
+    name: &str,
+    registered_office: Option<&str>,
+    pec: Option<&str>,
+) -> Result<(), RegistryError> {
+    let cf = CodiceFiscale::parse(cf)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(RegistryError::EmptyName);
+    }
+    let office = registered_office.map(str::trim).filter(|v| !v.is_empty());
+    let pec = pec.map(str::trim).filter(|v| !v.is_empty());
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let id = company_id(tx, &cf)?;
+        companies::update(tx, id, name, office, pec)?;
+        record(
+            tx,
+            &live,
+            "company.update",
+            &format!("company:{cf}"),
+            &format!(
+                "company {cf} now «{name}», office {}, PEC {}",
+                office.unwrap_or("-"),
+                pec.unwrap_or("-")
+            ),
+            None,
+        )?;
+        Ok(())
+    })
+}

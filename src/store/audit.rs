@@ -173,3 +173,36 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// One page of the log, newest first: the viewer never loads the whole chain.
+    pub fn audit_page(&self, offset: i64, limit: i64) -> Result<Vec<Row>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, officer_id, session_id, action, entity, summary, evidence_sha256, prev_hash, hash
+             FROM audit_log ORDER BY seq DESC LIMIT ?1 OFFSET ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![limit, offset], |r| {
+                Ok(Row {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    officer_id: r.get(2)?,
+                    session_id: r.get(3)?,
+                    action: r.get(4)?,
+                    entity: r.get(5)?,
+                    summary: r.get(6)?,
+                    evidence_sha256: r.get(7)?,
+                    prev_hash: r.get(8)?,
+                    hash: r.get(9)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn audit_count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
+    }
+}

@@ -165,3 +165,59 @@ impl Store {
         Ok(rows)
     }
 }
+
+/// Changes what may change of a company: everything but its codice fiscale.
+pub fn update(
+    tx: &Transaction<'_>,
+    id: i64,
+    name: &str,
+    registered_office: Option<&str>,
+    pec: Option<&str>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE companies SET name = ?2, registered_office = ?3, pec = ?4 WHERE id = ?1",
+        params![id, name, registered_office, pec],
+    )?;
+    Ok(())
+}
+
+/// `%filter%` for LIKE, with the caller's wildcards removed so a search means what it says.
+fn like_pattern(filter: &str) -> String {
+    format!("%{}%", filter.trim().replace(['%', '_'], ""))
+}
+
+impl Store {
+    /// One page of companies whose name or codice fiscale contains `filter`, by name: the
+    /// screens never hold the whole register.
+    pub fn companies_page(
+        &self,
+        filter: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT codice_fiscale, name FROM companies WHERE name LIKE ?1 OR codice_fiscale LIKE ?1
+             ORDER BY name, codice_fiscale LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = stmt
+            .query_map(params![like_pattern(filter), limit, offset], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// How many companies match `filter` (all when empty).
+    pub fn companies_count(&self, filter: &str) -> Result<i64, StoreError> {
+        if filter.trim().is_empty() {
+            return Ok(self
+                .conn
+                .query_row("SELECT count(*) FROM companies", [], |r| r.get(0))?);
+        }
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM companies WHERE name LIKE ?1 OR codice_fiscale LIKE ?1",
+            params![like_pattern(filter)],
+            |r| r.get(0),
+        )?)
+    }
+}

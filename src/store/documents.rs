@@ -81,3 +81,24 @@ pub fn get(tx: &Transaction<'_>, sha: &str) -> rusqlite::Result<Option<StoredDoc
 pub fn default_dir(db_path: &Path) -> PathBuf {
     db_path.parent().unwrap_or(Path::new(".")).join("documents")
 }
+
+impl super::Store {
+    /// A stored document's row (with its verification report, when signed).
+    pub fn document(&self, sha: &str) -> Result<Option<StoredDocument>, super::StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT sha256, kind, original_name, verification FROM documents WHERE sha256 = ?1",
+                params![sha],
+                |r| {
+                    Ok(StoredDocument {
+                        sha256: r.get(0)?,
+                        kind: r.get(1)?,
+                        original_name: r.get(2)?,
+                        verification: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}

@@ -10,6 +10,8 @@ pub struct Grant {
     pub id: i64,
     pub company_cf: String,
     pub person_cf: String,
+    /// Surname and name, as registered.
+    pub person_name: String,
     pub profile: String,
     pub unit: Option<String>,
     pub state: String,
@@ -78,7 +80,8 @@ pub fn set_relationship_end(tx: &Transaction<'_>, id: i64, date: &str) -> rusqli
     Ok(())
 }
 
-const SELECT: &str = "SELECT g.id, c.codice_fiscale, p.codice_fiscale, g.profile, u.name, g.state, g.relationship_end
+const SELECT: &str = "SELECT g.id, c.codice_fiscale, p.codice_fiscale, g.profile, u.name, g.state, g.relationship_end,
+            p.surname || ' ' || p.name
      FROM grants g JOIN companies c ON c.id = g.company_id JOIN people p ON p.id = g.person_id
      LEFT JOIN units u ON u.id = g.unit_id";
 
@@ -91,6 +94,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Grant> {
         unit: r.get(4)?,
         state: r.get(5)?,
         relationship_end: r.get(6)?,
+        person_name: r.get(7)?,
     })
 }
 

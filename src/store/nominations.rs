@@ -105,3 +105,70 @@ impl Store {
         Ok(rows)
     }
 }
+
+/// A document attached to a nomination: the form or an identity document.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachedDocument {
+    pub sha256: String,
+    pub kind: String,
+    pub original_name: String,
+    pub size: i64,
+    /// Identity documents only.
+    pub expires_on: Option<String>,
+}
+
+impl Store {
+    /// Nominations in `state` (all when `None`), newest last, one page.
+    pub fn nominations_page(
+        &self,
+        state: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Nomination>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT} WHERE (?1 IS NULL OR n.state = ?1) ORDER BY n.id LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt
+            .query_map(params![state, limit, offset], row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn nominations_count(&self, state: Option<&str>) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM nominations WHERE (?1 IS NULL OR state = ?1)",
+            params![state],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn nomination(&self, id: i64) -> Result<Option<Nomination>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(&format!("{SELECT} WHERE n.id = ?1"), params![id], row)
+            .optional()?)
+    }
+
+    /// The delegation form first, then the identity documents.
+    pub fn nomination_documents(&self, id: i64) -> Result<Vec<AttachedDocument>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.sha256, d.kind, d.original_name, d.size, NULL FROM nominations n
+               JOIN documents d ON d.sha256 = n.form_sha256 WHERE n.id = ?1
+             UNION ALL
+             SELECT d.sha256, d.kind, d.original_name, d.size, i.expires_on FROM nomination_id_documents i
+               JOIN documents d ON d.sha256 = i.document_sha256 WHERE i.nomination_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map(params![id], |r| {
+                Ok(AttachedDocument {
+                    sha256: r.get(0)?,
+                    kind: r.get(1)?,
+                    original_name: r.get(2)?,
+                    size: r.get(3)?,
+                    expires_on: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+}

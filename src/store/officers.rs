@@ -124,3 +124,37 @@ impl Store {
         Ok(rows)
     }
 }
+
+impl Store {
+    /// The officer of a live session, with the session; `None` when it expired, was never
+    /// opened, or its officer is no longer active.
+    pub fn session_officer(
+        &self,
+        session_id: i64,
+    ) -> Result<Option<(Officer, Session)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT o.id, o.codice_fiscale, o.name, o.active, s.id, s.expires_at
+                 FROM sessions s JOIN officers o ON o.id = s.officer_id
+                 WHERE s.id = ?1 AND o.active = 1 AND s.expires_at > ?2",
+                params![session_id, super::now_text()],
+                |r| {
+                    Ok((
+                        Officer {
+                            id: r.get(0)?,
+                            codice_fiscale: r.get(1)?,
+                            name: r.get(2)?,
+                            active: r.get(3)?,
+                        },
+                        Session {
+                            id: r.get(4)?,
+                            officer_id: r.get(0)?,
+                            expires_at: r.get(5)?,
+                        },
+                    ))
+                },
+            )
+            .optional()?)
+    }
+}

@@ -1,0 +1,266 @@
+//! Grants of one company: collaborators × profiles × units, with state and end of the working
+//! relationship; overdue revocations highlighted. Add, revoke, suspend, record the end date.
+
+use std::collections::HashSet;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::{Action, Screen};
+use crate::i18n::tui_text as t;
+use crate::registry::{grants, profiles};
+use crate::store::grants::Grant;
+use crate::tui::desk::Desk;
+use crate::tui::keys::{self, KeyHelp};
+use crate::tui::widgets::modal::{Modal, Notice, Outcome};
+use crate::tui::widgets::style;
+
+#[derive(Clone)]
+enum Purpose {
+    Add,
+    Revoke(i64),
+    Suspend(i64),
+    End(i64),
+}
+
+pub struct Grants {
+    company_cf: String,
+    company_name: String,
+    rows: Vec<Grant>,
+    overdue: HashSet<i64>,
+    state: TableState,
+    modal: Option<Modal<Purpose>>,
+    notice: Option<Notice>,
+}
+
+impl Grants {
+    pub fn new(desk: &mut Desk, company_cf: &str) -> Grants {
+        let mut screen = Grants {
+            company_cf: company_cf.to_string(),
+            company_name: String::new(),
+            rows: Vec::new(),
+            overdue: HashSet::new(),
+            state: TableState::default(),
+            modal: None,
+            notice: None,
+        };
+        screen.resume(desk);
+        screen
+    }
+
+    fn selected(&self) -> Option<i64> {
+        self.state
+            .selected()
+            .and_then(|i| self.rows.get(i))
+            .map(|g| g.id)
+    }
+
+    fn run(&mut self, purpose: Purpose, text: &str, desk: &mut Desk) {
+        let session = desk.session_ref();
+        let store = &mut desk.store;
+        let result = match purpose {
+            Purpose::Add => {
+                // "CF PROFILE [UNIT]": the unit may contain spaces, so it takes the rest.
+                let mut parts = text.trim().splitn(3, char::is_whitespace);
+                let (cf, profile) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                let unit = parts.next().map(str::trim).filter(|u| !u.is_empty());
+                grants::add(store, session, &self.company_cf, cf, profile, unit).map(|_| ())
+            }
+            Purpose::Revoke(id) => grants::change_state(store, session, id, "revocata", text),
+            Purpose::Suspend(id) => grants::change_state(store, session, id, "sospesa", text),
+            Purpose::End(id) => {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                match time::Date::parse(text.trim(), &format) {
+                    Ok(date) => grants::end_relationship(store, session, id, date),
+                    Err(_) => {
+                        self.notice = Some(Notice::error(desk.t(t::BAD_DATE)));
+                        return;
+                    }
+                }
+            }
+        };
+        self.notice = Some(match result {
+            Ok(()) => Notice::ok(desk.t(t::DONE)),
+            Err(e) => Notice::error(desk.refusal(&e)),
+        });
+        self.resume(desk);
+    }
+}
+
+impl Screen for Grants {
+    fn title(&self, desk: &Desk) -> String {
+        format!("{} · {}", desk.t(t::GRANTS), self.company_cf)
+    }
+
+    fn keys(&self) -> Vec<KeyHelp> {
+        vec![
+            keys::main("↑↓", t::KEY_MOVE),
+            keys::main("n", t::KEY_ADD_GRANT),
+            keys::main("r", t::KEY_REVOKE),
+            keys::main("s", t::KEY_SUSPEND),
+            keys::main("f", t::KEY_END_DATE),
+            keys::main("Esc", t::KEY_BACK),
+        ]
+    }
+
+    fn captures_text(&self) -> bool {
+        self.modal.is_some()
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
+        if let Some(modal) = &mut self.modal {
+            match modal.handle_key(&key) {
+                Outcome::Open => {}
+                Outcome::Cancelled | Outcome::Confirmed(_) => self.modal = None,
+                Outcome::Text(purpose, text) => {
+                    self.modal = None;
+                    self.run(purpose, &text, desk);
+                }
+            }
+            return Action::None;
+        }
+        let i = self.state.selected().unwrap_or(0);
+        let prompt =
+            |p: Purpose, title, hint| Some(Modal::prompt(p, desk.t(title), desk.t(hint), ""));
+        match key.code {
+            KeyCode::Esc => return Action::Pop,
+            KeyCode::Up => self.state.select(Some(i.saturating_sub(1))),
+            KeyCode::Down => self
+                .state
+                .select(Some((i + 1).min(self.rows.len().saturating_sub(1)))),
+            KeyCode::Char('n') => {
+                self.modal = prompt(Purpose::Add, t::ADD_GRANT_TITLE, t::ADD_GRANT_HINT)
+            }
+            KeyCode::Char('r') => {
+                if let Some(id) = self.selected() {
+                    self.modal = prompt(Purpose::Revoke(id), t::REVOKE_TITLE, t::REASON_HINT);
+                }
+            }
+            KeyCode::Char('s') => {
+                if let Some(id) = self.selected() {
+                    self.modal = prompt(Purpose::Suspend(id), t::SUSPEND_TITLE, t::REASON_HINT);
+                }
+            }
+            KeyCode::Char('f') => {
+                if let Some(id) = self.selected() {
+                    self.modal = prompt(Purpose::End(id), t::END_TITLE, t::DATE_HINT);
+                }
+            }
+            _ => {}
+        }
+        Action::None
+    }
+
+    fn resume(&mut self, desk: &mut Desk) {
+        self.company_name = desk
+            .store
+            .company(&self.company_cf)
+            .ok()
+            .flatten()
+            .map(|c| c.name)
+            .unwrap_or_default();
+        match desk.store.grants(&self.company_cf) {
+            Ok(rows) => self.rows = rows,
+            Err(e) => self.notice = Some(Notice::error(e.to_string())),
+        }
+        // Overdue is the store's rule (five days after the end of the relationship).
+        self.overdue = desk
+            .store
+            .overdue_grants(desk.today())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|g| g.company_cf == self.company_cf)
+            .map(|g| g.id)
+            .collect();
+        let keep = self.state.selected().unwrap_or(0);
+        self.state
+            .select((!self.rows.is_empty()).then_some(keep.min(self.rows.len().saturating_sub(1))));
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
+        let [table_area, foot] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
+        let header = Row::new(vec![
+            "N.".to_string(),
+            desk.t(t::COLLABORATOR).into(),
+            desk.t(t::PROFILE).into(),
+            desk.t(t::UNIT).into(),
+            desk.t(t::STATE).into(),
+            desk.t(t::RELATIONSHIP_END).into(),
+        ])
+        .style(style::title());
+        let rows: Vec<Row> = self
+            .rows
+            .iter()
+            .map(|g| {
+                let overdue = self.overdue.contains(&g.id);
+                let state_style = match g.state.as_str() {
+                    "attiva" => style::good(),
+                    "sospesa" => style::warn(),
+                    _ => style::dim(),
+                };
+                let end = g.relationship_end.clone().unwrap_or_else(|| "-".into());
+                let end_cell = if overdue {
+                    Line::from(Span::styled(
+                        format!("{end} {}", desk.t(t::OVERDUE)),
+                        style::bad(),
+                    ))
+                } else {
+                    Line::from(end)
+                };
+                let profile = profiles::find(&g.profile)
+                    .map(|p| p.code)
+                    .unwrap_or(&g.profile);
+                Row::new(vec![
+                    Line::from(g.id.to_string()),
+                    Line::from(format!("{} {}", g.person_name, g.person_cf)),
+                    Line::from(profile.to_string()),
+                    Line::from(
+                        g.unit
+                            .clone()
+                            .unwrap_or_else(|| desk.t(t::WHOLE_COMPANY).into()),
+                    ),
+                    Line::from(Span::styled(g.state.clone(), state_style)),
+                    end_cell,
+                ])
+            })
+            .collect();
+        frame.render_stateful_widget(
+            Table::new(
+                rows,
+                [
+                    Constraint::Length(4),
+                    Constraint::Min(24),
+                    Constraint::Length(20),
+                    Constraint::Length(14),
+                    Constraint::Length(9),
+                    Constraint::Length(22),
+                ],
+            )
+            .header(header)
+            .row_highlight_style(style::selected())
+            .block(Block::default().borders(Borders::ALL).title(format!(
+                " {} · {} ",
+                self.company_name,
+                self.rows.len()
+            ))),
+            table_area,
+            &mut self.state,
+        );
+        let line = match &self.notice {
+            Some(n) => n.line(),
+            None if !self.overdue.is_empty() => Line::from(Span::styled(
+                format!("{}: {}", desk.t(t::OVERDUE_REVOCATIONS), self.overdue.len()),
+                style::bad(),
+            )),
+            None => Line::from(""),
+        };
+        frame.render_widget(Paragraph::new(line), foot);
+        if let Some(modal) = &self.modal {
+            modal.draw(frame, area, desk.lang);
+        }
+    }
+}
