@@ -106,11 +106,12 @@ pub fn run(command: &CardCommand, data_dir: &Path, lang: Lang) -> i32 {
             trust,
             json: as_json,
         } => auth(
-            &profiles,
-            reader.as_deref(),
-            *pin_stdin,
-            *confirm_last_try,
-            trust,
+            &AuthRequest {
+                reader: reader.as_deref(),
+                pin_stdin: *pin_stdin,
+                confirm_last_try: *confirm_last_try,
+                trust,
+            },
             data_dir,
             *as_json,
             lang,
@@ -347,46 +348,47 @@ fn read_pin(from_stdin: bool, lang: Lang) -> Result<Pin, i32> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn auth(
-    profiles: &Profiles,
-    reader: Option<&str>,
-    pin_stdin: bool,
-    confirm_last_try: bool,
-    trust: &[PathBuf],
+/// How the desk asks a card to authenticate its holder (`card auth` and `login`).
+pub(super) struct AuthRequest<'a> {
+    pub reader: Option<&'a str>,
+    pub pin_stdin: bool,
+    pub confirm_last_try: bool,
+    pub trust: &'a [PathBuf],
+}
+
+/// Runs the card authentication against the data dir's trust store plus `trust`; card and
+/// PIN problems are printed and come back as the exit code.
+pub(super) fn authenticate_holder(
+    request: &AuthRequest<'_>,
     data_dir: &Path,
-    as_json: bool,
     lang: Lang,
-) -> i32 {
+) -> Result<card::AuthEvidence, i32> {
+    let profiles = Profiles::load_default().map_err(|e| fail(&CardError::Profile(e), lang))?;
     let now = time::OffsetDateTime::now_utc();
     let store = Store::open(data_dir);
-    let (mut anchors, _) = match store.load(now) {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            log::error!("trust store: {e}");
-            eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
-            return exit::NO_INPUT;
-        }
-    };
-    for path in trust {
-        if let Err(e) = store.add_trust_path(&mut anchors, path, now) {
+    let (mut anchors, _) = store.load(now).map_err(|e| {
+        log::error!("trust store: {e}");
+        eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
+        exit::NO_INPUT
+    })?;
+    for path in request.trust {
+        store.add_trust_path(&mut anchors, path, now).map_err(|e| {
             log::error!("trust anchors: {e}");
             eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
-            return exit::NO_INPUT;
-        }
+            exit::NO_INPUT
+        })?;
     }
-    let reader = match choose_reader(profiles, reader, lang) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let pin = match read_pin(pin_stdin, lang) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let evidence =
-        match card::authenticate(&reader, profiles, &pin, confirm_last_try, &anchors, now) {
-            Ok(ev) => ev,
-            Err(e) => return fail(&e, lang),
-        };
+    let reader = choose_reader(&profiles, request.reader, lang)?;
+    let pin = read_pin(request.pin_stdin, lang)?;
+    let evidence = card::authenticate(
+        &reader,
+        &profiles,
+        &pin,
+        request.confirm_last_try,
+        &anchors,
+        now,
+    )
+    .map_err(|e| fail(&e, lang))?;
     drop(pin);
     log::info!(
         "card authentication on {reader}: {:?} for {:?} ({})",
@@ -394,32 +396,45 @@ fn auth(
         evidence.codice_fiscale,
         evidence.reasons.join("; ")
     );
+    Ok(evidence)
+}
+
+/// The evidence as the desk reads it: outcome, holder, each check.
+pub(super) fn print_evidence(evidence: &card::AuthEvidence, lang: Lang) {
+    println!(
+        "{}: {}",
+        t::OUTCOME.get(lang),
+        t::verdict(evidence.verdict, lang)
+    );
+    println!("{}: {}", t::HOLDER.get(lang), evidence.name);
+    println!(
+        "{}: {}",
+        t::CODICE_FISCALE.get(lang),
+        evidence.codice_fiscale.as_deref().unwrap_or("-")
+    );
+    println!("{}: {}", t::SERIAL.get(lang), evidence.serial);
+    for check in &evidence.checks {
+        let mark = if check.passed {
+            t::PASSED_MARK
+        } else {
+            t::FAILED_MARK
+        };
+        println!("  {}: {}", t::check_name(check.check, lang), mark.get(lang));
+        if !check.passed {
+            println!("    ({})", check.detail);
+        }
+    }
+}
+
+fn auth(request: &AuthRequest<'_>, data_dir: &Path, as_json: bool, lang: Lang) -> i32 {
+    let evidence = match authenticate_holder(request, data_dir, lang) {
+        Ok(ev) => ev,
+        Err(code) => return code,
+    };
     if as_json {
         json(&evidence);
     } else {
-        println!(
-            "{}: {}",
-            t::OUTCOME.get(lang),
-            t::verdict(evidence.verdict, lang)
-        );
-        println!("{}: {}", t::HOLDER.get(lang), evidence.name);
-        println!(
-            "{}: {}",
-            t::CODICE_FISCALE.get(lang),
-            evidence.codice_fiscale.as_deref().unwrap_or("-")
-        );
-        println!("{}: {}", t::SERIAL.get(lang), evidence.serial);
-        for check in &evidence.checks {
-            let mark = if check.passed {
-                t::PASSED_MARK
-            } else {
-                t::FAILED_MARK
-            };
-            println!("  {}: {}", t::check_name(check.check, lang), mark.get(lang));
-            if !check.passed {
-                println!("    ({})", check.detail);
-            }
-        }
+        print_evidence(&evidence, lang);
     }
     if evidence.passed() {
         exit::OK

@@ -13,7 +13,7 @@ use super::{
 use crate::registry::nominations::IdentityDocument;
 use crate::registry::{grants, nominations, people};
 
-fn open(db: &Path, lang: Lang) -> Result<Store, i32> {
+pub(super) fn open(db: &Path, lang: Lang) -> Result<Store, i32> {
     Store::open(db).map_err(|e| {
         log::error!("database: {e}");
         let text = match lang {
@@ -25,7 +25,7 @@ fn open(db: &Path, lang: Lang) -> Result<Store, i32> {
     })
 }
 
-fn refuse(e: &RegistryError, lang: Lang) -> i32 {
+pub(super) fn refuse(e: &RegistryError, lang: Lang) -> i32 {
     log::info!("refused: {e}");
     match lang {
         Lang::It => eprintln!("{}", e.italian()),
@@ -34,7 +34,7 @@ fn refuse(e: &RegistryError, lang: Lang) -> i32 {
     exit::FAILED
 }
 
-fn print_json<T: serde::Serialize>(value: &T) {
+pub(super) fn print_json<T: serde::Serialize>(value: &T) {
     println!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
@@ -43,7 +43,7 @@ fn print_json<T: serde::Serialize>(value: &T) {
 
 /// The officer's session recorded beside the database by card login; every change checks
 /// in its transaction that it is live.
-fn current_session(db: &Path) -> Option<registry::SessionRef> {
+pub(super) fn current_session(db: &Path) -> Option<registry::SessionRef> {
     crate::store::read_session_file(db).map(registry::SessionRef)
 }
 

@@ -6,6 +6,7 @@ mod desk_cmd;
 pub(crate) mod extract;
 pub(crate) mod human;
 mod input;
+mod login_cmd;
 mod trust_cmd;
 mod verify_cmd;
 
@@ -28,6 +29,7 @@ pub mod exit {
     pub const TEMP_FAIL: i32 = 75;
     pub const NO_PERM: i32 = 77;
     pub const CONFIG: i32 = 78;
+    pub const SOFTWARE: i32 = 70;
 }
 
 #[derive(Debug, Parser)]
@@ -87,6 +89,27 @@ pub enum Command {
     /// Smart cards: readers, reading, holder authentication.
     #[command(subcommand)]
     Card(card_cmd::CardCommand),
+    /// Open a desk session with the officer's card (PIN, challenge, certificate checks).
+    Login {
+        #[arg(long, value_name = "NAME")]
+        reader: Option<String>,
+        /// Read the PIN as one line from standard input instead of the terminal.
+        #[arg(long)]
+        pin_stdin: bool,
+        /// Allow using the PIN when only one try is left.
+        #[arg(long)]
+        confirm_last_try: bool,
+        /// Extra trust anchors for the card's certificate (repeatable).
+        #[arg(long, value_name = "PATH")]
+        trust: Vec<PathBuf>,
+        /// How long the session lasts.
+        #[arg(long, default_value_t = crate::registry::sessions::DEFAULT_SESSION_MINUTES)]
+        minutes: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// End the desk session now.
+    Logout,
     /// Office policy: administrators per company (single = transitional phase, multiple).
     Policy {
         #[arg(value_parser = ["admins"])]
@@ -384,6 +407,27 @@ pub fn run() -> i32 {
         Command::Grant(command) => desk_cmd::grant(&command, &db, lang),
         Command::Overdue { json } => desk_cmd::overdue(json, &db, lang),
         Command::Card(command) => card_cmd::run(&command, &data_dir, lang),
+        Command::Login {
+            reader,
+            pin_stdin,
+            confirm_last_try,
+            trust,
+            minutes,
+            json,
+        } => login_cmd::login(
+            &login_cmd::LoginArgs {
+                reader: reader.as_deref(),
+                pin_stdin,
+                confirm_last_try,
+                trust: &trust,
+                minutes,
+                json,
+            },
+            &db,
+            &data_dir,
+            lang,
+        ),
+        Command::Logout => login_cmd::logout(&db, lang),
         Command::Policy { value, .. } => desk_cmd::policy(&value, &db, lang),
     }
 }

@@ -4,6 +4,7 @@
 
 use std::io;
 use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -50,6 +51,9 @@ struct Script {
 struct Shared {
     model: Mutex<Box<dyn CardModel>>,
     script: Mutex<Script>,
+    /// Set before a scripted removal closes the socket, so the test never sees the card as
+    /// still inserted once the reader may have noticed it gone.
+    pulled: AtomicBool,
 }
 
 fn lock<T: ?Sized>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -74,6 +78,7 @@ impl VirtualCard {
             shared: Arc::new(Shared {
                 model: Mutex::new(Box::new(model)),
                 script: Mutex::new(Script::default()),
+                pulled: AtomicBool::new(false),
             }),
             connection: None,
         };
@@ -121,6 +126,7 @@ impl CardHandle {
         let reader = stream.try_clone()?;
         let shared = Arc::clone(&self.shared);
         lock(&shared.model).reset();
+        shared.pulled.store(false, Ordering::SeqCst);
         let thread = std::thread::Builder::new()
             .name(format!("virtual-card-{}", self.port))
             .spawn(move || serve(reader, &shared))?;
@@ -133,6 +139,7 @@ impl CardHandle {
         self.connection
             .as_ref()
             .is_some_and(|c| !c.thread.is_finished())
+            && !self.shared.pulled.load(Ordering::SeqCst)
     }
 
     /// Answers `n` more APDUs, then the card is pulled out instead of answering the next.
@@ -182,6 +189,7 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
                 Some(response) => Some(response),
                 None => {
                     // Scripted removal: the reader gets no answer, only a closed socket.
+                    shared.pulled.store(true, Ordering::SeqCst);
                     let _ = stream.shutdown(Shutdown::Both);
                     return;
                 }
