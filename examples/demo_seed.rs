@@ -4,7 +4,10 @@
 //! delegation forms are `.p7m` files signed by a demo PKI made with the openssl CLI.
 //! EVERYTHING HERE IS TEST MATERIAL: "DEMO - NON VALIDO".
 //!
-//! Usage: cargo run --example demo_seed -- DATA_DIR    then: sportello --data-dir DATA_DIR
+//! Usage: cargo run --example demo_seed -- DATA_DIR [ANCHOR.pem...]
+//!        then: sportello --data-dir DATA_DIR
+//! ANCHOR.pem: extra trust anchors, e.g. the CA of the emulated demo card (tests/emulator),
+//! so that the demo officer's card login is trusted.
 
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
@@ -195,8 +198,10 @@ fn main() {
     ];
     demo_pki(&pki_dir, &people);
     let root = pki_dir.join("root.pem");
+    let mut anchors = vec![root.clone()];
+    anchors.extend(std::env::args().skip(2).map(PathBuf::from));
     sportello::trust::store::Store::open(&data_dir)
-        .import(std::slice::from_ref(&root))
+        .import(&anchors)
         .unwrap_or_else(|e| fail("import the demo root", e));
 
     let mut store = Store::open(&db).unwrap_or_else(|e| fail("open the database", e));
@@ -355,6 +360,10 @@ fn main() {
         )
         .unwrap_or_else(|e| fail("nomination", e));
     }
+    // The seed's own session ends here: the desk logs in with the demo card.
+    store
+        .change(|tx| officers::end_session(tx, session.0))
+        .unwrap_or_else(|e| fail("end the seed session", e));
     println!("Demo database ({MARK}): {}", db.display());
     println!("Signed demo forms and the demo PKI: {}", pki_dir.display());
     println!("Open the desk: sportello --data-dir {}", data_dir.display());

@@ -390,7 +390,12 @@ pub fn run() -> i32 {
             data_dir,
             lang: cli.lang.unwrap_or_else(locale_lang),
         };
-        return crate::tui::run(&options, Box::new(crate::tui::card_desk::Unwired));
+        return crate::tui::run(
+            &options,
+            Box::new(crate::tui::card_desk::LiveCards::new(
+                options.data_dir.clone(),
+            )),
+        );
     };
     // Scripts rely on Italian output unless asked: the locale applies to the screens only.
     let lang = cli.lang.unwrap_or_default();

@@ -1,12 +1,14 @@
-//! What the screens need from the card part, as a small trait. The real implementation over
-//! `crate::card` (pcscd, CNS/CIE drivers) is wired by the lead once the card branch lands;
-//! until then the binary runs with [`Unwired`], and the tests with [`Simulated`].
+//! What the screens need from the card part, as a small trait: [`LiveCards`] over
+//! `crate::card` (pcscd, CNS/CIE drivers) in the binary and the end-to-end test,
+//! [`Simulated`] in the snapshot tests, [`Unwired`] where card support is off.
 
+mod live;
 mod pin;
 mod simulated;
 
 use std::time::Duration;
 
+pub use live::LiveCards;
 pub use pin::PinBuffer;
 pub use simulated::{Simulated, SimulatedCard};
 
