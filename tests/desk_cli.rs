@@ -1,15 +1,95 @@
-//! A desk day through the command line: bootstrap, registration, a nomination with a form
-//! signed by the test PKI, approval with confirmation, grants, overdue, audit. The officer's
-//! session is opened through the store, as `sportello login` will after card authentication
-//! (the card part is issue 4).
+//! A desk day through the command line: bootstrap, card login of the officer on the emulated
+//! CNS (through pcscd), registration, a nomination with a form signed by the test PKI,
+//! approval, grants, overdue, audit, logout. And the card logins the desk must refuse.
 
+mod emulator;
+mod rig;
 mod support;
 
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
-use sportello::store::{officers, write_session_file, Store};
+use emulator::{CardHandle, CardMaterial, CnsModel, CnsOptions, HolderOptions, VirtualCard};
 use support::fixtures;
+
+const OFFICER_CF: &str = "BNCGNN70C15L219B";
+const PIN: &str = "12345678";
+
+/// An emulated CNS of `holder` in a reader of the rig, seen by pcscd.
+struct CardAtTheDesk {
+    claim: rig::ReaderClaim,
+    material: CardMaterial,
+    _dir: tempfile::TempDir,
+    card: CardHandle,
+}
+
+fn card_at_the_desk(holder: HolderOptions) -> CardAtTheDesk {
+    let claim = rig::claim_reader();
+    let dir = tempfile::tempdir().expect("card dir");
+    let material = CardMaterial::generate(dir.path(), holder);
+    let card = VirtualCard::insert(
+        claim.port,
+        CnsModel::new(material.clone(), CnsOptions::for_material(&material)),
+    );
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd");
+    rig::wait_for_card(&ctx, &claim.reader_name, true, Duration::from_secs(15));
+    CardAtTheDesk {
+        claim,
+        material,
+        _dir: dir,
+        card,
+    }
+}
+
+fn officer_card() -> HolderOptions {
+    HolderOptions {
+        surname: "BIANCHI".into(),
+        name: "GIOVANNI".into(),
+        codice_fiscale: OFFICER_CF.into(),
+        ..HolderOptions::default()
+    }
+}
+
+/// `sportello login` on the card's reader with the PIN typed on standard input.
+fn login(data: &Path, card: &CardAtTheDesk, pin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .env("SPORTELLO_DATA_DIR", data)
+        .args(["login", "--pin-stdin", "--reader", &card.claim.reader_name])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sportello login");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{pin}\n").as_bytes())
+        .expect("type the PIN");
+    let out = child.wait_with_output().expect("login ends");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !printed.contains(pin),
+        "the PIN is never printed: {printed}"
+    );
+    out
+}
+
+fn actions(data: &Path) -> Vec<String> {
+    serde_json::from_slice::<serde_json::Value>(&run(data, &["audit", "export", "--json"]).stdout)
+        .expect("json")
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or("").to_string())
+        .collect()
+}
 
 fn run(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sportello"))
@@ -43,14 +123,18 @@ fn a_desk_day() {
     let d = data.path();
     let f = fixtures();
     let s = |p: &Path| p.display().to_string();
+    let card = card_at_the_desk(officer_card());
 
+    // Bootstrap: before the first officer, the office says which CA issues its officers'
+    // cards; then the first officer.
+    ok(&run(d, &["trust", "import", &s(&card.material.ca_cert)]));
     ok(&run(
         d,
         &[
             "officer",
             "add",
             "--cf",
-            "BNCGNN70C15L219B",
+            OFFICER_CF,
             "--name",
             "Giovanni Bianchi",
         ],
@@ -72,17 +156,22 @@ fn a_desk_day() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("sessione"));
     // Once an officer exists, what the desk trusts changes only in a session.
+    let anchors_before = run(d, &["trust", "list", "--json"]).stdout;
     let untrusted = run(d, &["trust", "import", &s(&f.pki.root_cert)]);
     assert_eq!(untrusted.status.code(), Some(1));
-    assert!(!d.join("trust/anchors").exists(), "nothing imported");
+    assert_eq!(
+        run(d, &["trust", "list", "--json"]).stdout,
+        anchors_before,
+        "nothing imported"
+    );
 
-    let db = d.join("sportello.db");
-    let mut store = Store::open(&db).expect("open");
-    let session = store
-        .change(|tx| officers::open_session(tx, 1, &"ab".repeat(32), 30))
-        .expect("session");
-    drop(store);
-    write_session_file(&db, session).expect("session file");
+    // The officer logs in with the card: PIN, challenge signed by the card, certificate
+    // checked against the anchor imported above, codice fiscale cross-checked.
+    let logged_in = login(d, &card, PIN);
+    ok(&logged_in);
+    assert!(
+        String::from_utf8_lossy(&logged_in.stdout).contains("Sessione aperta per Giovanni Bianchi")
+    );
     ok(&run(d, &["trust", "import", &s(&f.pki.root_cert)]));
 
     ok(&run(
@@ -297,18 +386,12 @@ fn a_desk_day() {
     assert!(show.contains("offerte-lavoro (revocata)"), "{show}");
     let verify = run(d, &["audit", "verify"]);
     ok(&verify);
-    let actions: Vec<String> =
-        serde_json::from_slice::<serde_json::Value>(&run(d, &["audit", "export", "--json"]).stdout)
-            .expect("json")
-            .as_array()
-            .expect("rows")
-            .iter()
-            .map(|r| r["action"].as_str().unwrap_or("").to_string())
-            .collect();
     assert_eq!(
-        actions,
+        actions(d),
         [
+            "trust.import",
             "officer.add",
+            "login",
             "trust.import",
             "company.register",
             "unit.add",
@@ -322,4 +405,72 @@ fn a_desk_day() {
             "grant.revoke",
         ]
     );
+
+    // Logout ends the session: the next change is refused.
+    ok(&run(d, &["logout"]));
+    let after = run(
+        d,
+        &["unit", "add", "--company", "00743110157", "--name", "Dopo"],
+    );
+    assert_eq!(after.status.code(), Some(1));
+    assert_eq!(actions(d).last().map(String::as_str), Some("logout"));
+    drop(card);
+}
+
+#[test]
+fn card_logins_the_desk_refuses_are_recorded() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let d = data.path();
+    let officer = card_at_the_desk(officer_card());
+    let citizen = card_at_the_desk(HolderOptions::default());
+    // Each emulated card comes with its own test CA: the office trusts both.
+    for card in [&officer, &citizen] {
+        let ca = card.material.ca_cert.display().to_string();
+        ok(&run(d, &["trust", "import", &ca]));
+    }
+    ok(&run(
+        d,
+        &[
+            "officer",
+            "add",
+            "--cf",
+            OFFICER_CF,
+            "--name",
+            "Giovanni Bianchi",
+        ],
+    ));
+
+    // A wrong PIN costs a try, says so, and opens nothing.
+    let wrong = login(d, &officer, "00000000");
+    assert_eq!(wrong.status.code(), Some(77), "{wrong:?}");
+    assert_eq!(officer.card.pin_tries_left(), Some(2));
+    assert!(!d.join("sportello.db.session").exists());
+
+    // A genuine card of someone who is not an officer: authenticated, then refused.
+    let stranger = login(d, &citizen, PIN);
+    assert_eq!(stranger.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stranger.stderr).contains("non è un operatore"));
+
+    // An officer's codice fiscale on a card from a CA the office does not trust.
+    let forged = card_at_the_desk(HolderOptions {
+        untrusted_issuer: true,
+        ..officer_card()
+    });
+    let untrusted = login(d, &forged, PIN);
+    assert_eq!(untrusted.status.code(), Some(1), "{untrusted:?}");
+    assert!(
+        !d.join("sportello.db.session").exists(),
+        "no session was opened"
+    );
+    assert_eq!(
+        actions(d),
+        [
+            "trust.import",
+            "trust.import",
+            "officer.add",
+            "login.refused",
+            "login.refused"
+        ]
+    );
+    ok(&run(d, &["audit", "verify"]));
 }
