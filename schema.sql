@@ -1,4 +1,4 @@
--- sportello desk database, schema version 2 (the whole current schema).
+-- sportello desk database, schema version 3 (the whole current schema).
 -- A new database gets this file (PRAGMA user_version = 0 -> 2); an older one is brought up to
 -- date by the files in migrations/, one per version.
 -- Rules that must hold whatever the program does are enforced here, not only in code:
@@ -44,6 +44,9 @@ CREATE TABLE companies (
     pec             TEXT,
     created_at      TEXT NOT NULL
 );
+
+-- The companies screen pages the register by name.
+CREATE INDEX companies_by_name ON companies (name, codice_fiscale);
 
 CREATE TRIGGER companies_cf_never_changes
 BEFORE UPDATE OF codice_fiscale ON companies

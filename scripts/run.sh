@@ -1,31 +1,75 @@
 #!/usr/bin/env bash
-# Runs the product on a fresh Debian machine: installs what it needs, builds, then verifies
-# sample signed files against the Italian Trusted List (from ../shared when present) in a
-# scratch data directory, so nothing of the user's own store is touched.
-# Usage: scripts/run.sh [FILE...]   (default: sample files from ../shared/corpus)
+# Runs the product on a fresh Debian machine: installs what it needs, builds, then
+#   scripts/run.sh            opens the desk screen. With a real card reader it works on the
+#                             user's own data directory; without one it starts the DEMO: a
+#                             scratch data directory with sample companies and requests, and an
+#                             emulated CNS card (test material, PIN 12345678) in a virtual reader.
+#   scripts/run.sh FILE...    verifies signed files against the Italian Trusted List instead.
+#   scripts/run.sh --lang en  the desk screen in English.
+# SPORTELLO_DEMO=1 forces the demo even when a reader is present.
+# Runs as root or with sudo (packages, and the demo's private pcscd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-if ! command -v openssl >/dev/null || ! command -v cc >/dev/null; then
+
+packages=(openssl gcc libc6-dev pkg-config libpcsclite-dev pcscd vsmartcard-vpcd)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends openssl gcc libc6-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-cargo build --release --quiet
+
+echo "== building (release)"
+cargo build --release --quiet --bin sportello --example card_emulator --example demo_seed
 bin=target/release/sportello
 shared=${SPORTELLO_SHARED:-../shared}
-export SPORTELLO_DATA_DIR=${SPORTELLO_DATA_DIR:-$(mktemp -d)}
+lists=()
 if [ -f "$shared/trust/EU-LOTL_seq332_2023-09-27.xml" ]; then
-  "$bin" trust import "$shared/trust/EU-LOTL_seq332_2023-09-27.xml" "$shared/trust/TSL-IT_seq194_2023-09-26.xml"
-  "$bin" trust status
+  # The EU list of lists first: it names who may sign the Italian list.
+  lists=("$shared/trust/EU-LOTL_seq332_2023-09-27.xml" "$shared/trust/TSL-IT_seq194_2023-09-26.xml")
 fi
-if [ $# -gt 0 ]; then
+
+# Arguments that are not options are files to verify; options (--lang en) go to the screen.
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  export SPORTELLO_DATA_DIR=${SPORTELLO_DATA_DIR:-$(mktemp -d)}
+  [ ${#lists[@]} -gt 0 ] && "$bin" trust import "${lists[@]}"
   exec "$bin" verify "$@"
 fi
-echo
-echo "== Firma ArubaPEC del 2023, verificata alla data 2024-01-10"
-"$bin" verify --at 2024-01-10 "$shared/corpus/slamdunk_OK.txt.p7m" || true
-echo "== Tre firme parallele (2015), verificate oggi"
-"$bin" verify "$shared/corpus/dss_FD1_FD2_FEA.pdf.p7m" || true
-echo "== Documento modificato dopo la firma"
-"$bin" verify "$shared/corpus/dss_cades-enveloping-broken.pkcs7" || true
+
+# A real reader (not one of the test rig's virtual ones): the desk on the user's own data.
+real_readers() {
+  "$bin" card list --json 2>/dev/null | grep -o '"name": *"[^"]*"' | grep -vc 'Sportello VPCD' || true
+}
+if [ "${SPORTELLO_DEMO:-}" != 1 ] && [ "$(real_readers)" -gt 0 ]; then
+  exec "$bin" "$@"
+fi
+
+demo=$(mktemp -d /tmp/sportello-demo.XXXXXX)
+chmod 700 "$demo"
+echo "== DEMO (materiale di prova, NON VALIDO) in $demo"
+$SUDO ./scripts/pcscd-rig.sh start
+target/release/examples/card_emulator --port 40000 --card cns --material "$demo/card" \
+  </dev/null >"$demo/card.log" 2>&1 &
+emulator=$!
+trap 'kill $emulator 2>/dev/null || true' EXIT
+for _ in $(seq 200); do
+  [ -f "$demo/card/test-ca.pem" ] && grep -q inserted "$demo/card.log" && break
+  kill -0 $emulator 2>/dev/null || { cat "$demo/card.log"; exit 1; }
+  sleep 0.1
+done
+# The demo desk trusts the demo card's CA (and the real Trusted Lists when ../shared has them).
+target/release/examples/demo_seed "$demo" "${lists[@]}" "$demo/card/test-ca.pem"
+cat <<EOF
+
+  Carta dimostrativa CNS di MARIO ROSSI nel lettore "Sportello VPCD 0 00 00": PIN 12345678.
+  Accedere con la carta, aprire le richieste di nomina, approvare; q per uscire.
+  (Demo card of MARIO ROSSI: PIN 12345678. Add --lang en for English.)
+
+EOF
+read -r -t 10 -p "Invio per aprire lo sportello / Enter to open the desk " _ || true
+"$bin" --data-dir "$demo" "$@"

@@ -114,9 +114,11 @@ fn a_version_1_database_is_migrated_and_keeps_its_data() {
         let mut store = bootstrap(dir.path());
         sessions::login(&mut store, &request(OFFICER, true, &[])).expect("login");
     }
-    // Make it what version 1 wrote: no ended_at column.
+    // Make it what version 1 wrote: no ended_at column, no index by name.
     let conn = rusqlite::Connection::open(&path).expect("sqlite");
-    conn.execute_batch("ALTER TABLE sessions DROP COLUMN ended_at; PRAGMA user_version = 1;")
+    conn.execute_batch(
+        "DROP INDEX companies_by_name; ALTER TABLE sessions DROP COLUMN ended_at; PRAGMA user_version = 1;",
+    )
         .expect("downgrade");
     drop(conn);
     let mut store = Store::open(&path).expect("reopen migrates");

@@ -17,7 +17,10 @@ use rusqlite::Connection;
 /// The documented schema, whole and current, applied to a new database.
 const SCHEMA: &str = include_str!("../../schema.sql");
 /// Steps from each older version to the next: `MIGRATIONS[i]` takes version `i + 1` to `i + 2`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/002_session_end.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/002_session_end.sql"),
+    include_str!("../../migrations/003_companies_by_name.sql"),
+];
 pub const SCHEMA_VERSION: i64 = 1 + MIGRATIONS.len() as i64;
 
 #[derive(Debug, thiserror::Error)]
