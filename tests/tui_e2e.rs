@@ -224,9 +224,13 @@ fn desk_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_sportello"))
 }
 
-/// The demo seed program, built beforehand by scripts/test.sh.
+/// The demo seed program, built beforehand by scripts/test.sh: target/debug/examples/demo_seed,
+/// found beside the desk binary so that a CARGO_TARGET_DIR elsewhere works too.
 fn demo_seed_binary() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/demo_seed");
+    let path = desk_binary()
+        .parent()
+        .expect("the desk binary is in a directory")
+        .join("examples/demo_seed");
     assert!(
         path.is_file(),
         "{} is missing: build it first with `cargo build --locked --examples` (scripts/test.sh does)",
