@@ -48,7 +48,9 @@ const AFTER_EXIT: &str = "\"$@\"; echo \"desk exited with status $?\"; stty -a; 
 /// A private tmux server running one program in a 120×40 pane. Dropping it kills the
 /// server (and the program with it), also when the test panics.
 struct Terminal {
-    socket: String,
+    /// In the test's temporary directory (`-S`), not /tmp/tmux-UID (`-L`): tmux leaves its
+    /// socket file behind, and the temporary directory takes it away.
+    socket: PathBuf,
     /// Every screen captured, to check that the PIN never appeared in any of them.
     seen: Vec<String>,
 }
@@ -60,14 +62,11 @@ impl Terminal {
     fn start(dir: &Path, program: &Path, args: &[&str]) -> Terminal {
         tmux_missing_is_fatal();
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let socket = format!(
-            "sportello-e2e-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
+        let name = format!("tmux-{}", NEXT.fetch_add(1, Ordering::SeqCst));
+        let socket = dir.join(format!("{name}.sock"));
         // Our own configuration, not the user's: no status line, so the pane is the whole
         // 120×40.
-        let conf = dir.join(format!("{socket}.conf"));
+        let conf = dir.join(format!("{name}.conf"));
         std::fs::write(&conf, "set -g status off\n").expect("write the tmux configuration");
         let terminal = Terminal {
             socket,
@@ -100,7 +99,7 @@ impl Terminal {
 
     fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
-            .arg("-L")
+            .arg("-S")
             .arg(&self.socket)
             .args(args)
             // A test run from inside tmux must not talk to the outer server.
@@ -212,7 +211,7 @@ impl Terminal {
 impl Drop for Terminal {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
-            .arg("-L")
+            .arg("-S")
             .arg(&self.socket)
             .arg("kill-server")
             .env_remove("TMUX")
