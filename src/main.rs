@@ -1,4 +1,3 @@
 fn main() {
-    sportello::logging::init();
     std::process::exit(sportello::cli::run());
 }

@@ -385,6 +385,9 @@ pub fn run() -> i32 {
         .unwrap_or_else(crate::trust::store::default_data_dir);
     let db = db_path(&cli.db, &data_dir);
     let Some(command) = cli.command else {
+        if std::fs::create_dir_all(&data_dir).is_ok() {
+            crate::logging::init_to_file(&data_dir.join("sportello.log"));
+        }
         let options = crate::tui::Options {
             db,
             data_dir,
@@ -397,6 +400,7 @@ pub fn run() -> i32 {
             )),
         );
     };
+    crate::logging::init();
     // Scripts rely on Italian output unless asked: the locale applies to the screens only.
     let lang = cli.lang.unwrap_or_default();
     match command {
