@@ -78,6 +78,23 @@ pub fn append(tx: &Transaction<'_>, entry: &Entry<'_>) -> rusqlite::Result<i64> 
     Ok(seq)
 }
 
+/// One row as every audit query selects it: seq, at, officer_id, session_id, action, entity,
+/// summary, evidence_sha256, prev_hash, hash.
+fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        officer_id: r.get(2)?,
+        session_id: r.get(3)?,
+        action: r.get(4)?,
+        entity: r.get(5)?,
+        summary: r.get(6)?,
+        evidence_sha256: r.get(7)?,
+        prev_hash: r.get(8)?,
+        hash: r.get(9)?,
+    })
+}
+
 /// The outcome of recomputing the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainCheck {
@@ -93,20 +110,7 @@ impl Store {
              FROM audit_log ORDER BY seq",
         )?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok(Row {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    officer_id: r.get(2)?,
-                    session_id: r.get(3)?,
-                    action: r.get(4)?,
-                    entity: r.get(5)?,
-                    summary: r.get(6)?,
-                    evidence_sha256: r.get(7)?,
-                    prev_hash: r.get(8)?,
-                    hash: r.get(9)?,
-                })
-            })?
+            .query_map([], row_from)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -182,20 +186,7 @@ impl Store {
              FROM audit_log ORDER BY seq DESC LIMIT ?1 OFFSET ?2",
         )?;
         let rows = stmt
-            .query_map(params![limit, offset], |r| {
-                Ok(Row {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    officer_id: r.get(2)?,
-                    session_id: r.get(3)?,
-                    action: r.get(4)?,
-                    entity: r.get(5)?,
-                    summary: r.get(6)?,
-                    evidence_sha256: r.get(7)?,
-                    prev_hash: r.get(8)?,
-                    hash: r.get(9)?,
-                })
-            })?
+            .query_map(params![limit, offset], row_from)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

@@ -61,18 +61,20 @@ pub fn put(
     Ok(sha)
 }
 
+fn document_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
+    Ok(StoredDocument {
+        sha256: r.get(0)?,
+        kind: r.get(1)?,
+        original_name: r.get(2)?,
+        verification: r.get(3)?,
+    })
+}
+
 pub fn get(tx: &Transaction<'_>, sha: &str) -> rusqlite::Result<Option<StoredDocument>> {
     tx.query_row(
         "SELECT sha256, kind, original_name, verification FROM documents WHERE sha256 = ?1",
         params![sha],
-        |r| {
-            Ok(StoredDocument {
-                sha256: r.get(0)?,
-                kind: r.get(1)?,
-                original_name: r.get(2)?,
-                verification: r.get(3)?,
-            })
-        },
+        document_from,
     )
     .optional()
 }
@@ -90,14 +92,7 @@ impl super::Store {
             .query_row(
                 "SELECT sha256, kind, original_name, verification FROM documents WHERE sha256 = ?1",
                 params![sha],
-                |r| {
-                    Ok(StoredDocument {
-                        sha256: r.get(0)?,
-                        kind: r.get(1)?,
-                        original_name: r.get(2)?,
-                        verification: r.get(3)?,
-                    })
-                },
+                document_from,
             )
             .optional()?)
     }

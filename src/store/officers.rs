@@ -20,6 +20,15 @@ pub struct Session {
     pub expires_at: String,
 }
 
+fn officer_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Officer> {
+    Ok(Officer {
+        id: r.get(0)?,
+        codice_fiscale: r.get(1)?,
+        name: r.get(2)?,
+        active: r.get(3)?,
+    })
+}
+
 pub fn insert(tx: &Transaction<'_>, cf: &str, name: &str) -> rusqlite::Result<i64> {
     tx.execute(
         "INSERT INTO officers (codice_fiscale, name, created_at) VALUES (?1, ?2, ?3)",
@@ -36,14 +45,7 @@ pub fn by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<Officer>
     tx.query_row(
         "SELECT id, codice_fiscale, name, active FROM officers WHERE codice_fiscale = ?1",
         params![cf],
-        |r| {
-            Ok(Officer {
-                id: r.get(0)?,
-                codice_fiscale: r.get(1)?,
-                name: r.get(2)?,
-                active: r.get(3)?,
-            })
-        },
+        officer_from,
     )
     .optional()
 }
@@ -52,14 +54,7 @@ pub fn by_id(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<Option<Officer>>
     tx.query_row(
         "SELECT id, codice_fiscale, name, active FROM officers WHERE id = ?1",
         params![id],
-        |r| {
-            Ok(Officer {
-                id: r.get(0)?,
-                codice_fiscale: r.get(1)?,
-                name: r.get(2)?,
-                active: r.get(3)?,
-            })
-        },
+        officer_from,
     )
     .optional()
 }
@@ -112,14 +107,7 @@ impl Store {
             .conn
             .prepare("SELECT id, codice_fiscale, name, active FROM officers ORDER BY id")?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok(Officer {
-                    id: r.get(0)?,
-                    codice_fiscale: r.get(1)?,
-                    name: r.get(2)?,
-                    active: r.get(3)?,
-                })
-            })?
+            .query_map([], officer_from)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
