@@ -13,7 +13,7 @@ use crate::store::audit::{ChainCheck, Row as AuditRow};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::Msg;
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, style};
 
 const PAGE: i64 = 100;
 
@@ -86,13 +86,10 @@ impl Screen for Audit {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        let i = self.state.selected().unwrap_or(0);
         match key.code {
             KeyCode::Esc => return Action::Pop,
-            KeyCode::Up => self.state.select(Some(i.saturating_sub(1))),
-            KeyCode::Down => self
-                .state
-                .select(Some((i + 1).min(self.rows.len().saturating_sub(1)))),
+            KeyCode::Up => list_nav::up(&mut self.state),
+            KeyCode::Down => list_nav::down(&mut self.state, self.rows.len()),
             KeyCode::PageDown => {
                 if let Ok(more) = desk.store.audit_page(self.rows.len() as i64, PAGE) {
                     self.rows.extend(more);

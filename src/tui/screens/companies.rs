@@ -13,7 +13,7 @@ use crate::tui::desk::Desk;
 use crate::tui::keys::{self, is_ctrl, KeyHelp};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::modal::Notice;
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, style};
 
 /// Rows fetched per query; more are fetched when the selection reaches the end.
 const PAGE: i64 = 50;
@@ -121,13 +121,12 @@ impl Screen for Companies {
         match key.code {
             KeyCode::Esc => return Action::Pop,
             KeyCode::Enter => return self.open(desk),
-            KeyCode::Up => self.state.select(Some(i.saturating_sub(1))),
+            KeyCode::Up => list_nav::up(&mut self.state),
             KeyCode::Down => {
                 if i + 1 >= self.rows.len() {
                     self.more(desk);
                 }
-                self.state
-                    .select(Some((i + 1).min(self.rows.len().saturating_sub(1))));
+                list_nav::down(&mut self.state, self.rows.len());
             }
             _ => {
                 if self.search.handle_key(&key) {

@@ -16,7 +16,7 @@ use crate::store::grants::Grant;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::modal::{Modal, Notice, Outcome};
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, style};
 
 #[derive(Clone)]
 enum Purpose {
@@ -122,15 +122,12 @@ impl Screen for Grants {
             }
             return Action::None;
         }
-        let i = self.state.selected().unwrap_or(0);
         let prompt =
             |p: Purpose, title, hint| Some(Modal::prompt(p, desk.t(title), desk.t(hint), ""));
         match key.code {
             KeyCode::Esc => return Action::Pop,
-            KeyCode::Up => self.state.select(Some(i.saturating_sub(1))),
-            KeyCode::Down => self
-                .state
-                .select(Some((i + 1).min(self.rows.len().saturating_sub(1)))),
+            KeyCode::Up => list_nav::up(&mut self.state),
+            KeyCode::Down => list_nav::down(&mut self.state, self.rows.len()),
             KeyCode::Char('n') => {
                 self.modal = prompt(Purpose::Add, t::ADD_GRANT_TITLE, t::ADD_GRANT_HINT)
             }
@@ -175,9 +172,7 @@ impl Screen for Grants {
             .filter(|g| g.company_cf == self.company_cf)
             .map(|g| g.id)
             .collect();
-        let keep = self.state.selected().unwrap_or(0);
-        self.state
-            .select((!self.rows.is_empty()).then_some(keep.min(self.rows.len().saturating_sub(1))));
+        list_nav::keep_within(&mut self.state, self.rows.len());
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {

@@ -13,7 +13,7 @@ use crate::tui::card_desk::CardFault;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::modal::Notice;
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, style};
 
 const MENU: [Text; 8] = [
     t::MENU_LOGIN,
@@ -174,11 +174,11 @@ impl Screen for Home {
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
             KeyCode::Up => {
-                self.menu.select(Some(selected.saturating_sub(1)));
+                list_nav::up(&mut self.menu);
                 Action::None
             }
             KeyCode::Down => {
-                self.menu.select(Some((selected + 1).min(MENU.len() - 1)));
+                list_nav::down(&mut self.menu, MENU.len());
                 Action::None
             }
             KeyCode::Enter => self.open(selected, desk),

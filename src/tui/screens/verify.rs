@@ -17,7 +17,7 @@ use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::{Msg, Verified};
 use crate::tui::widgets::modal::{Modal, Notice, Outcome};
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, style};
 
 /// Names the picker marks as signed envelopes.
 const SIGNED: [&str; 6] = [".p7m", ".p7s", ".m7m", ".tsd", ".tsr", ".pdf"];
@@ -336,15 +336,8 @@ impl Screen for Verify {
         match &self.stage {
             Stage::Picking => match key.code {
                 KeyCode::Esc => return Action::Pop,
-                KeyCode::Up => {
-                    let i = self.picker.state.selected().unwrap_or(0);
-                    self.picker.state.select(Some(i.saturating_sub(1)));
-                }
-                KeyCode::Down => {
-                    let i = self.picker.state.selected().unwrap_or(0);
-                    let last = self.picker.entries.len().saturating_sub(1);
-                    self.picker.state.select(Some((i + 1).min(last)));
-                }
+                KeyCode::Up => list_nav::up(&mut self.picker.state),
+                KeyCode::Down => list_nav::down(&mut self.picker.state, self.picker.entries.len()),
                 KeyCode::Backspace => self.picker.up(),
                 KeyCode::Enter => {
                     if let Some(path) = self.picker.enter() {
@@ -364,12 +357,11 @@ impl Screen for Verify {
                     .verified()
                     .map(|v| verify_tree::nodes(&v.report).len())
                     .unwrap_or(0);
-                let i = self.tree.selected().unwrap_or(0);
                 match key.code {
                     KeyCode::Esc => return Action::Pop,
                     KeyCode::Char('o') => self.stage = Stage::Picking,
-                    KeyCode::Up => self.tree.select(Some(i.saturating_sub(1))),
-                    KeyCode::Down => self.tree.select(Some((i + 1).min(count.saturating_sub(1)))),
+                    KeyCode::Up => list_nav::up(&mut self.tree),
+                    KeyCode::Down => list_nav::down(&mut self.tree, count),
                     KeyCode::Char('x') if self.verified().is_some() => {
                         let dir = self.picker.dir.display().to_string();
                         self.modal = Some(Modal::prompt(
