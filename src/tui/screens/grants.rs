@@ -15,7 +15,7 @@ use crate::registry::{grants, profiles};
 use crate::store::grants::Grant;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
-use crate::tui::widgets::modal::{Modal, Notice, Outcome};
+use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
 use crate::tui::widgets::{list_nav, style};
 
 #[derive(Clone)]
@@ -82,10 +82,7 @@ impl Grants {
                 }
             }
         };
-        self.notice = Some(match result {
-            Ok(()) => Notice::ok(desk.t(t::DONE)),
-            Err(e) => Notice::error(desk.refusal(&e)),
-        });
+        self.notice = Some(desk.change_notice(result, t::DONE));
         self.resume(desk);
     }
 }
@@ -111,14 +108,9 @@ impl Screen for Grants {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        if let Some(modal) = &mut self.modal {
-            match modal.handle_key(&key) {
-                Outcome::Open => {}
-                Outcome::Cancelled | Outcome::Confirmed(_) => self.modal = None,
-                Outcome::Text(purpose, text) => {
-                    self.modal = None;
-                    self.run(purpose, &text, desk);
-                }
+        if let Some(outcome) = modal::answer(&mut self.modal, &key) {
+            if let Outcome::Text(purpose, text) = outcome {
+                self.run(purpose, &text, desk);
             }
             return Action::None;
         }

@@ -16,7 +16,7 @@ use crate::i18n::{cli_text, outcome_word, tui_text as t, verify_text as vt};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::{Msg, Verified};
-use crate::tui::widgets::modal::{Modal, Notice, Outcome};
+use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
 use crate::tui::widgets::{list_nav, style};
 
 /// Names the picker marks as signed envelopes.
@@ -311,25 +311,18 @@ impl Screen for Verify {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        if let Some(modal) = &mut self.modal {
-            match modal.handle_key(&key) {
-                Outcome::Open => return Action::None,
-                Outcome::Cancelled | Outcome::Confirmed(_) => self.modal = None,
-                Outcome::Text(Purpose::Extract, dir) => {
-                    self.modal = None;
-                    self.extract(&dir, desk);
-                }
-                Outcome::Text(Purpose::AtDate, text) => {
-                    self.modal = None;
-                    match crate::cli::parse_when(text.trim()) {
-                        Ok(at) => {
-                            if let Some(path) = self.verified().map(|v| v.path.clone()) {
-                                self.start(path, Some(at), desk);
-                            }
+        if let Some(outcome) = modal::answer(&mut self.modal, &key) {
+            match outcome {
+                Outcome::Open | Outcome::Cancelled | Outcome::Confirmed(_) => {}
+                Outcome::Text(Purpose::Extract, dir) => self.extract(&dir, desk),
+                Outcome::Text(Purpose::AtDate, text) => match crate::cli::parse_when(text.trim()) {
+                    Ok(at) => {
+                        if let Some(path) = self.verified().map(|v| v.path.clone()) {
+                            self.start(path, Some(at), desk);
                         }
-                        Err(_) => self.notice = Some(Notice::error(desk.t(t::BAD_DATE))),
                     }
-                }
+                    Err(_) => self.notice = Some(Notice::error(desk.t(t::BAD_DATE))),
+                },
             }
             return Action::None;
         }
