@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, TableState, Wrap};
 use ratatui::Frame;
 
 use super::{Action, Screen};
@@ -13,7 +13,7 @@ use crate::store::audit::{ChainCheck, Row as AuditRow};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::Msg;
-use crate::tui::widgets::{list_nav, style};
+use crate::tui::widgets::{list_nav, list_view, style};
 
 const PAGE: i64 = 100;
 
@@ -124,13 +124,12 @@ impl Screen for Audit {
                 .block(Block::default().borders(Borders::ALL)),
             head,
         );
-        let header = Row::new(vec![
+        let header = vec![
             "N.".to_string(),
             desk.t(t::WHEN).into(),
             desk.t(t::ACTION).into(),
             desk.t(t::ENTITY).into(),
-        ])
-        .style(style::title());
+        ];
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -144,7 +143,8 @@ impl Screen for Audit {
             })
             .collect();
         frame.render_stateful_widget(
-            Table::new(
+            list_view::table(
+                header,
                 rows,
                 [
                     Constraint::Length(5),
@@ -152,15 +152,13 @@ impl Screen for Audit {
                     Constraint::Length(20),
                     Constraint::Min(10),
                 ],
-            )
-            .header(header)
-            .row_highlight_style(style::selected())
-            .block(Block::default().borders(Borders::ALL).title(format!(
-                " {} {} / {} ",
-                desk.t(t::SHOWN),
-                self.rows.len(),
-                self.total
-            ))),
+                format!(
+                    " {} {} / {} ",
+                    desk.t(t::SHOWN),
+                    self.rows.len(),
+                    self.total
+                ),
+            ),
             table,
             &mut self.state,
         );

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, Row, TableState};
 use ratatui::Frame;
 
 use super::{Action, Screen};
@@ -16,7 +16,7 @@ use crate::store::grants::Grant;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
-use crate::tui::widgets::{list_nav, style};
+use crate::tui::widgets::{list_nav, list_view, style};
 
 #[derive(Clone)]
 enum Purpose {
@@ -170,15 +170,14 @@ impl Screen for Grants {
     fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
         let [table_area, foot] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
-        let header = Row::new(vec![
+        let header = vec![
             "N.".to_string(),
             desk.t(t::COLLABORATOR).into(),
             desk.t(t::PROFILE).into(),
             desk.t(t::UNIT).into(),
             desk.t(t::STATE).into(),
             desk.t(t::RELATIONSHIP_END).into(),
-        ])
-        .style(style::title());
+        ];
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -216,7 +215,8 @@ impl Screen for Grants {
             })
             .collect();
         frame.render_stateful_widget(
-            Table::new(
+            list_view::table(
+                header,
                 rows,
                 [
                     Constraint::Length(4),
@@ -226,14 +226,8 @@ impl Screen for Grants {
                     Constraint::Length(9),
                     Constraint::Length(22),
                 ],
-            )
-            .header(header)
-            .row_highlight_style(style::selected())
-            .block(Block::default().borders(Borders::ALL).title(format!(
-                " {} · {} ",
-                self.company_name,
-                self.rows.len()
-            ))),
+                format!(" {} · {} ", self.company_name, self.rows.len()),
+            ),
             table_area,
             &mut self.state,
         );

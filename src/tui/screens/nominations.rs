@@ -4,7 +4,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Constraint;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Row, Table, TableState};
+use ratatui::widgets::{Row, TableState};
 use ratatui::Frame;
 
 use super::{Action, Screen};
@@ -12,7 +12,7 @@ use crate::i18n::tui_text as t;
 use crate::store::nominations::Nomination;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
-use crate::tui::widgets::{list_nav, style};
+use crate::tui::widgets::{list_nav, list_view, style};
 
 const PAGE: i64 = 200;
 const FILTERS: [Option<&str>; 4] = [Some("in-attesa"), None, Some("approvata"), Some("respinta")];
@@ -105,14 +105,13 @@ impl Screen for Nominations {
             Some(_) => desk.t(t::FILTER_REJECTED),
             None => desk.t(t::FILTER_ALL),
         };
-        let header = Row::new(vec![
+        let header = vec![
             "N.".to_string(),
             desk.t(t::STATE).into(),
             desk.t(t::COMPANY).into(),
             desk.t(t::ADMINISTRATOR).into(),
             desk.t(t::SUBMITTED).into(),
-        ])
-        .style(style::title());
+        ];
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -131,7 +130,8 @@ impl Screen for Nominations {
             None => format!(" {filter_name}: {} ", self.total),
         };
         frame.render_stateful_widget(
-            Table::new(
+            list_view::table(
+                header,
                 rows,
                 [
                     Constraint::Length(5),
@@ -140,10 +140,8 @@ impl Screen for Nominations {
                     Constraint::Length(17),
                     Constraint::Min(10),
                 ],
-            )
-            .header(header)
-            .row_highlight_style(style::selected())
-            .block(Block::default().borders(Borders::ALL).title(title)),
+                title,
+            ),
             area,
             &mut self.state,
         );

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::verify_tree::{self, Node};
@@ -17,7 +17,7 @@ use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::{Msg, Verified};
 use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
-use crate::tui::widgets::{list_nav, style};
+use crate::tui::widgets::{list_nav, list_view, style};
 
 /// Names the picker marks as signed envelopes.
 const SIGNED: [&str; 6] = [".p7m", ".p7s", ".m7m", ".tsd", ".tsr", ".pdf"];
@@ -182,14 +182,10 @@ impl Verify {
         let [list_area, hint] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
         frame.render_stateful_widget(
-            List::new(items)
-                .block(Block::default().borders(Borders::ALL).title(format!(
-                    " {}: {} ",
-                    desk.t(t::PICK_FILE),
-                    self.picker.dir.display()
-                )))
-                .highlight_style(style::selected())
-                .highlight_symbol("▶ "),
+            list_view::pick_list(
+                items,
+                format!(" {}: {} ", desk.t(t::PICK_FILE), self.picker.dir.display()),
+            ),
             list_area,
             &mut self.picker.state,
         );
@@ -258,13 +254,7 @@ impl Verify {
             .map(|n| ListItem::new(verify_tree::node_line(report, *n, lang)))
             .collect();
         frame.render_stateful_widget(
-            List::new(items)
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(format!(" {} ", desk.t(t::TREE))),
-                )
-                .highlight_style(style::selected()),
+            list_view::list(items, format!(" {} ", desk.t(t::TREE))),
             tree_area,
             &mut self.tree,
         );
