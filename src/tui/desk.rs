@@ -10,6 +10,7 @@ use crate::store::Store;
 
 use super::card_desk::{CardFault, ReaderView};
 use super::msg::TrustSummary;
+use super::widgets::modal::Notice;
 use super::worker::Jobs;
 
 /// The officer logged in at this desk.
@@ -71,6 +72,15 @@ impl Desk {
         match self.lang {
             Lang::It => e.italian(),
             Lang::En => format!("Refused: {e}."),
+        }
+    }
+
+    /// The line under a screen after a registry change: `done` when it went through, the
+    /// refusal otherwise.
+    pub fn change_notice(&self, result: Result<(), RegistryError>, done: Text) -> Notice {
+        match result {
+            Ok(()) => Notice::ok(self.t(done)),
+            Err(e) => Notice::error(self.refusal(&e)),
         }
     }
 

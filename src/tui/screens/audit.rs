@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, TableState, Wrap};
 use ratatui::Frame;
 
 use super::{Action, Screen};
@@ -13,7 +13,7 @@ use crate::store::audit::{ChainCheck, Row as AuditRow};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::Msg;
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, list_view, style};
 
 const PAGE: i64 = 100;
 
@@ -86,13 +86,10 @@ impl Screen for Audit {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        let i = self.state.selected().unwrap_or(0);
         match key.code {
             KeyCode::Esc => return Action::Pop,
-            KeyCode::Up => self.state.select(Some(i.saturating_sub(1))),
-            KeyCode::Down => self
-                .state
-                .select(Some((i + 1).min(self.rows.len().saturating_sub(1)))),
+            KeyCode::Up => list_nav::up(&mut self.state),
+            KeyCode::Down => list_nav::down(&mut self.state, self.rows.len()),
             KeyCode::PageDown => {
                 if let Ok(more) = desk.store.audit_page(self.rows.len() as i64, PAGE) {
                     self.rows.extend(more);
@@ -127,13 +124,12 @@ impl Screen for Audit {
                 .block(Block::default().borders(Borders::ALL)),
             head,
         );
-        let header = Row::new(vec![
+        let header = vec![
             "N.".to_string(),
             desk.t(t::WHEN).into(),
             desk.t(t::ACTION).into(),
             desk.t(t::ENTITY).into(),
-        ])
-        .style(style::title());
+        ];
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -147,7 +143,8 @@ impl Screen for Audit {
             })
             .collect();
         frame.render_stateful_widget(
-            Table::new(
+            list_view::table(
+                header,
                 rows,
                 [
                     Constraint::Length(5),
@@ -155,15 +152,13 @@ impl Screen for Audit {
                     Constraint::Length(20),
                     Constraint::Min(10),
                 ],
-            )
-            .header(header)
-            .row_highlight_style(style::selected())
-            .block(Block::default().borders(Borders::ALL).title(format!(
-                " {} {} / {} ",
-                desk.t(t::SHOWN),
-                self.rows.len(),
-                self.total
-            ))),
+                format!(
+                    " {} {} / {} ",
+                    desk.t(t::SHOWN),
+                    self.rows.len(),
+                    self.total
+                ),
+            ),
             table,
             &mut self.state,
         );

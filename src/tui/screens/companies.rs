@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{Block, Borders, ListItem, ListState, Paragraph};
 use ratatui::Frame;
 
 use super::{Action, Screen};
@@ -13,7 +13,7 @@ use crate::tui::desk::Desk;
 use crate::tui::keys::{self, is_ctrl, KeyHelp};
 use crate::tui::widgets::input::TextInput;
 use crate::tui::widgets::modal::Notice;
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, list_view, style};
 
 /// Rows fetched per query; more are fetched when the selection reaches the end.
 const PAGE: i64 = 50;
@@ -121,13 +121,12 @@ impl Screen for Companies {
         match key.code {
             KeyCode::Esc => return Action::Pop,
             KeyCode::Enter => return self.open(desk),
-            KeyCode::Up => self.state.select(Some(i.saturating_sub(1))),
+            KeyCode::Up => list_nav::up(&mut self.state),
             KeyCode::Down => {
                 if i + 1 >= self.rows.len() {
                     self.more(desk);
                 }
-                self.state
-                    .select(Some((i + 1).min(self.rows.len().saturating_sub(1))));
+                list_nav::down(&mut self.state, self.rows.len());
             }
             _ => {
                 if self.search.handle_key(&key) {
@@ -172,15 +171,15 @@ impl Screen for Companies {
             })
             .collect();
         frame.render_stateful_widget(
-            List::new(items)
-                .block(Block::default().borders(Borders::ALL).title(format!(
+            list_view::pick_list(
+                items,
+                format!(
                     " {} {} / {} ",
                     desk.t(t::SHOWN),
                     self.rows.len(),
                     self.total
-                )))
-                .highlight_style(style::selected())
-                .highlight_symbol("▶ "),
+                ),
+            ),
             list,
             &mut self.state,
         );

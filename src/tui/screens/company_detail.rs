@@ -14,7 +14,7 @@ use crate::store::companies::Company;
 use crate::store::grants::Grant;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
-use crate::tui::widgets::modal::{Modal, Notice, Outcome};
+use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
 use crate::tui::widgets::style;
 
 #[derive(Clone)]
@@ -43,6 +43,20 @@ impl CompanyDetail {
         screen.resume(desk);
         screen
     }
+
+    fn run(&mut self, purpose: Purpose, text: &str, desk: &mut Desk) {
+        let session = desk.session_ref();
+        let result = match purpose {
+            Purpose::Unit => {
+                registry::add_unit(&mut desk.store, session, &self.cf, text).map(|_| ())
+            }
+            Purpose::Representative => {
+                people::add_representative(&mut desk.store, session, &self.cf, text.trim(), None)
+            }
+        };
+        self.notice = Some(desk.change_notice(result, t::DONE));
+        self.resume(desk);
+    }
 }
 
 fn section(title: &str) -> Line<'static> {
@@ -69,32 +83,9 @@ impl Screen for CompanyDetail {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        if let Some(modal) = &mut self.modal {
-            match modal.handle_key(&key) {
-                Outcome::Open => return Action::None,
-                Outcome::Cancelled | Outcome::Confirmed(_) => self.modal = None,
-                Outcome::Text(purpose, text) => {
-                    self.modal = None;
-                    let session = desk.session_ref();
-                    let result = match purpose {
-                        Purpose::Unit => {
-                            registry::add_unit(&mut desk.store, session, &self.cf, &text)
-                                .map(|_| ())
-                        }
-                        Purpose::Representative => people::add_representative(
-                            &mut desk.store,
-                            session,
-                            &self.cf,
-                            text.trim(),
-                            None,
-                        ),
-                    };
-                    self.notice = Some(match result {
-                        Ok(()) => Notice::ok(desk.t(t::DONE)),
-                        Err(e) => Notice::error(desk.refusal(&e)),
-                    });
-                    self.resume(desk);
-                }
+        if let Some(outcome) = modal::answer(&mut self.modal, &key) {
+            if let Outcome::Text(purpose, text) = outcome {
+                self.run(purpose, &text, desk);
             }
             return Action::None;
         }

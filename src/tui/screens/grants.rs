@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, Row, TableState};
 use ratatui::Frame;
 
 use super::{Action, Screen};
@@ -15,8 +15,8 @@ use crate::registry::{grants, profiles};
 use crate::store::grants::Grant;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
-use crate::tui::widgets::modal::{Modal, Notice, Outcome};
-use crate::tui::widgets::style;
+use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
+use crate::tui::widgets::{list_nav, list_view, style};
 
 #[derive(Clone)]
 enum Purpose {
@@ -82,10 +82,7 @@ impl Grants {
                 }
             }
         };
-        self.notice = Some(match result {
-            Ok(()) => Notice::ok(desk.t(t::DONE)),
-            Err(e) => Notice::error(desk.refusal(&e)),
-        });
+        self.notice = Some(desk.change_notice(result, t::DONE));
         self.resume(desk);
     }
 }
@@ -111,26 +108,18 @@ impl Screen for Grants {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        if let Some(modal) = &mut self.modal {
-            match modal.handle_key(&key) {
-                Outcome::Open => {}
-                Outcome::Cancelled | Outcome::Confirmed(_) => self.modal = None,
-                Outcome::Text(purpose, text) => {
-                    self.modal = None;
-                    self.run(purpose, &text, desk);
-                }
+        if let Some(outcome) = modal::answer(&mut self.modal, &key) {
+            if let Outcome::Text(purpose, text) = outcome {
+                self.run(purpose, &text, desk);
             }
             return Action::None;
         }
-        let i = self.state.selected().unwrap_or(0);
         let prompt =
             |p: Purpose, title, hint| Some(Modal::prompt(p, desk.t(title), desk.t(hint), ""));
         match key.code {
             KeyCode::Esc => return Action::Pop,
-            KeyCode::Up => self.state.select(Some(i.saturating_sub(1))),
-            KeyCode::Down => self
-                .state
-                .select(Some((i + 1).min(self.rows.len().saturating_sub(1)))),
+            KeyCode::Up => list_nav::up(&mut self.state),
+            KeyCode::Down => list_nav::down(&mut self.state, self.rows.len()),
             KeyCode::Char('n') => {
                 self.modal = prompt(Purpose::Add, t::ADD_GRANT_TITLE, t::ADD_GRANT_HINT)
             }
@@ -175,23 +164,20 @@ impl Screen for Grants {
             .filter(|g| g.company_cf == self.company_cf)
             .map(|g| g.id)
             .collect();
-        let keep = self.state.selected().unwrap_or(0);
-        self.state
-            .select((!self.rows.is_empty()).then_some(keep.min(self.rows.len().saturating_sub(1))));
+        list_nav::keep_within(&mut self.state, self.rows.len());
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
         let [table_area, foot] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
-        let header = Row::new(vec![
+        let header = vec![
             "N.".to_string(),
             desk.t(t::COLLABORATOR).into(),
             desk.t(t::PROFILE).into(),
             desk.t(t::UNIT).into(),
             desk.t(t::STATE).into(),
             desk.t(t::RELATIONSHIP_END).into(),
-        ])
-        .style(style::title());
+        ];
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -229,7 +215,8 @@ impl Screen for Grants {
             })
             .collect();
         frame.render_stateful_widget(
-            Table::new(
+            list_view::table(
+                header,
                 rows,
                 [
                     Constraint::Length(4),
@@ -239,14 +226,8 @@ impl Screen for Grants {
                     Constraint::Length(9),
                     Constraint::Length(22),
                 ],
-            )
-            .header(header)
-            .row_highlight_style(style::selected())
-            .block(Block::default().borders(Borders::ALL).title(format!(
-                " {} · {} ",
-                self.company_name,
-                self.rows.len()
-            ))),
+                format!(" {} · {} ", self.company_name, self.rows.len()),
+            ),
             table_area,
             &mut self.state,
         );

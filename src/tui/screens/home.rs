@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Action, Screen};
@@ -13,7 +13,7 @@ use crate::tui::card_desk::CardFault;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::modal::Notice;
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, list_view, style};
 
 const MENU: [Text; 8] = [
     t::MENU_LOGIN,
@@ -174,11 +174,11 @@ impl Screen for Home {
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
             KeyCode::Up => {
-                self.menu.select(Some(selected.saturating_sub(1)));
+                list_nav::up(&mut self.menu);
                 Action::None
             }
             KeyCode::Down => {
-                self.menu.select(Some((selected + 1).min(MENU.len() - 1)));
+                list_nav::down(&mut self.menu, MENU.len());
                 Action::None
             }
             KeyCode::Enter => self.open(selected, desk),
@@ -213,14 +213,7 @@ impl Screen for Home {
             .map(|(i, text)| ListItem::new(format!("{} {}", i + 1, desk.t(*text))))
             .collect();
         frame.render_stateful_widget(
-            List::new(items)
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(format!(" {} ", desk.t(t::MENU_TITLE))),
-                )
-                .highlight_style(style::selected())
-                .highlight_symbol("▶ "),
+            list_view::pick_list(items, format!(" {} ", desk.t(t::MENU_TITLE))),
             left,
             &mut self.menu,
         );

@@ -16,7 +16,7 @@ use crate::tui::card_desk::{CardFault, PinBuffer, PinState, ReaderView};
 use crate::tui::desk::{Desk, OfficerSession};
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::Msg;
-use crate::tui::widgets::modal::{Modal, Notice, Outcome};
+use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
 use crate::tui::widgets::style;
 
 /// The desk sentence for a card refusal.
@@ -181,18 +181,11 @@ impl Screen for Login {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        if let Some(modal) = &mut self.modal {
-            match modal.handle_key(&key) {
-                Outcome::Open => {}
-                Outcome::Cancelled => {
-                    self.modal = None;
-                    self.pin.clear();
-                }
-                Outcome::Confirmed(Purpose::LastTry) => {
-                    self.modal = None;
-                    self.submit(desk, true);
-                }
-                Outcome::Text(..) => self.modal = None,
+        if let Some(outcome) = modal::answer(&mut self.modal, &key) {
+            match outcome {
+                Outcome::Open | Outcome::Text(..) => {}
+                Outcome::Cancelled => self.pin.clear(),
+                Outcome::Confirmed(Purpose::LastTry) => self.submit(desk, true),
             }
             return Action::None;
         }

@@ -15,7 +15,7 @@ use crate::store::companies::Company;
 use crate::store::nominations::{AttachedDocument, Nomination};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
-use crate::tui::widgets::modal::{Modal, Notice, Outcome};
+use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
 use crate::tui::widgets::style;
 use crate::verify::{Indication, SubIndication};
 
@@ -125,7 +125,6 @@ impl NominationDetail {
     fn approve(&mut self, desk: &mut Desk, confirm: bool) {
         let session = desk.session_ref();
         match nominations::approve(&mut desk.store, session, self.id, confirm) {
-            Ok(()) => self.notice = Some(Notice::ok(desk.t(t::APPROVED))),
             Err(RegistryError::NeedsConfirmation(sub)) => {
                 let sentence = sub_indication_of(&sub)
                     .map(|s| sub_indication_text(s, desk.lang).to_string())
@@ -135,7 +134,7 @@ impl NominationDetail {
                     format!("{} ({sentence})", desk.t(t::CONFIRM_INDETERMINATE)),
                 ));
             }
-            Err(e) => self.notice = Some(Notice::error(desk.refusal(&e))),
+            result => self.notice = Some(desk.change_notice(result, t::APPROVED)),
         }
         self.resume(desk);
     }
@@ -177,21 +176,14 @@ impl Screen for NominationDetail {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        if let Some(modal) = &mut self.modal {
-            match modal.handle_key(&key) {
-                Outcome::Open => {}
-                Outcome::Cancelled => self.modal = None,
-                Outcome::Confirmed(_) => {
-                    self.modal = None;
-                    self.approve(desk, true);
-                }
+        if let Some(outcome) = modal::answer(&mut self.modal, &key) {
+            match outcome {
+                Outcome::Open | Outcome::Cancelled => {}
+                Outcome::Confirmed(_) => self.approve(desk, true),
                 Outcome::Text(_, reason) => {
-                    self.modal = None;
                     let session = desk.session_ref();
-                    match nominations::reject(&mut desk.store, session, self.id, &reason) {
-                        Ok(()) => self.notice = Some(Notice::ok(desk.t(t::REJECTED))),
-                        Err(e) => self.notice = Some(Notice::error(desk.refusal(&e))),
-                    }
+                    let result = nominations::reject(&mut desk.store, session, self.id, &reason);
+                    self.notice = Some(desk.change_notice(result, t::REJECTED));
                     self.resume(desk);
                 }
             }

@@ -4,7 +4,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Constraint;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Row, Table, TableState};
+use ratatui::widgets::{Row, TableState};
 use ratatui::Frame;
 
 use super::{Action, Screen};
@@ -12,7 +12,7 @@ use crate::i18n::tui_text as t;
 use crate::store::nominations::Nomination;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
-use crate::tui::widgets::style;
+use crate::tui::widgets::{list_nav, list_view, style};
 
 const PAGE: i64 = 200;
 const FILTERS: [Option<&str>; 4] = [Some("in-attesa"), None, Some("approvata"), Some("respinta")];
@@ -62,13 +62,10 @@ impl Screen for Nominations {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        let i = self.state.selected().unwrap_or(0);
         match key.code {
             KeyCode::Esc => return Action::Pop,
-            KeyCode::Up => self.state.select(Some(i.saturating_sub(1))),
-            KeyCode::Down => self
-                .state
-                .select(Some((i + 1).min(self.rows.len().saturating_sub(1)))),
+            KeyCode::Up => list_nav::up(&mut self.state),
+            KeyCode::Down => list_nav::down(&mut self.state, self.rows.len()),
             KeyCode::Char('f') => {
                 self.filter = (self.filter + 1) % FILTERS.len();
                 self.resume(desk);
@@ -98,9 +95,7 @@ impl Screen for Nominations {
             }
             (Err(e), _) | (_, Err(e)) => self.error = Some(e.to_string()),
         }
-        let keep = self.state.selected().unwrap_or(0);
-        self.state
-            .select((!self.rows.is_empty()).then_some(keep.min(self.rows.len().saturating_sub(1))));
+        list_nav::keep_within(&mut self.state, self.rows.len());
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
@@ -110,14 +105,13 @@ impl Screen for Nominations {
             Some(_) => desk.t(t::FILTER_REJECTED),
             None => desk.t(t::FILTER_ALL),
         };
-        let header = Row::new(vec![
+        let header = vec![
             "N.".to_string(),
             desk.t(t::STATE).into(),
             desk.t(t::COMPANY).into(),
             desk.t(t::ADMINISTRATOR).into(),
             desk.t(t::SUBMITTED).into(),
-        ])
-        .style(style::title());
+        ];
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -136,7 +130,8 @@ impl Screen for Nominations {
             None => format!(" {filter_name}: {} ", self.total),
         };
         frame.render_stateful_widget(
-            Table::new(
+            list_view::table(
+                header,
                 rows,
                 [
                     Constraint::Length(5),
@@ -145,10 +140,8 @@ impl Screen for Nominations {
                     Constraint::Length(17),
                     Constraint::Min(10),
                 ],
-            )
-            .header(header)
-            .row_highlight_style(style::selected())
-            .block(Block::default().borders(Borders::ALL).title(title)),
+                title,
+            ),
             area,
             &mut self.state,
         );

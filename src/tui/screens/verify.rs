@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::verify_tree::{self, Node};
@@ -16,8 +16,8 @@ use crate::i18n::{cli_text, outcome_word, tui_text as t, verify_text as vt};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::{Msg, Verified};
-use crate::tui::widgets::modal::{Modal, Notice, Outcome};
-use crate::tui::widgets::style;
+use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
+use crate::tui::widgets::{list_nav, list_view, style};
 
 /// Names the picker marks as signed envelopes.
 const SIGNED: [&str; 6] = [".p7m", ".p7s", ".m7m", ".tsd", ".tsr", ".pdf"];
@@ -182,14 +182,10 @@ impl Verify {
         let [list_area, hint] =
             Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
         frame.render_stateful_widget(
-            List::new(items)
-                .block(Block::default().borders(Borders::ALL).title(format!(
-                    " {}: {} ",
-                    desk.t(t::PICK_FILE),
-                    self.picker.dir.display()
-                )))
-                .highlight_style(style::selected())
-                .highlight_symbol("▶ "),
+            list_view::pick_list(
+                items,
+                format!(" {}: {} ", desk.t(t::PICK_FILE), self.picker.dir.display()),
+            ),
             list_area,
             &mut self.picker.state,
         );
@@ -258,13 +254,7 @@ impl Verify {
             .map(|n| ListItem::new(verify_tree::node_line(report, *n, lang)))
             .collect();
         frame.render_stateful_widget(
-            List::new(items)
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(format!(" {} ", desk.t(t::TREE))),
-                )
-                .highlight_style(style::selected()),
+            list_view::list(items, format!(" {} ", desk.t(t::TREE))),
             tree_area,
             &mut self.tree,
         );
@@ -311,40 +301,26 @@ impl Screen for Verify {
     }
 
     fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) -> Action {
-        if let Some(modal) = &mut self.modal {
-            match modal.handle_key(&key) {
-                Outcome::Open => return Action::None,
-                Outcome::Cancelled | Outcome::Confirmed(_) => self.modal = None,
-                Outcome::Text(Purpose::Extract, dir) => {
-                    self.modal = None;
-                    self.extract(&dir, desk);
-                }
-                Outcome::Text(Purpose::AtDate, text) => {
-                    self.modal = None;
-                    match crate::cli::parse_when(text.trim()) {
-                        Ok(at) => {
-                            if let Some(path) = self.verified().map(|v| v.path.clone()) {
-                                self.start(path, Some(at), desk);
-                            }
+        if let Some(outcome) = modal::answer(&mut self.modal, &key) {
+            match outcome {
+                Outcome::Open | Outcome::Cancelled | Outcome::Confirmed(_) => {}
+                Outcome::Text(Purpose::Extract, dir) => self.extract(&dir, desk),
+                Outcome::Text(Purpose::AtDate, text) => match crate::cli::parse_when(text.trim()) {
+                    Ok(at) => {
+                        if let Some(path) = self.verified().map(|v| v.path.clone()) {
+                            self.start(path, Some(at), desk);
                         }
-                        Err(_) => self.notice = Some(Notice::error(desk.t(t::BAD_DATE))),
                     }
-                }
+                    Err(_) => self.notice = Some(Notice::error(desk.t(t::BAD_DATE))),
+                },
             }
             return Action::None;
         }
         match &self.stage {
             Stage::Picking => match key.code {
                 KeyCode::Esc => return Action::Pop,
-                KeyCode::Up => {
-                    let i = self.picker.state.selected().unwrap_or(0);
-                    self.picker.state.select(Some(i.saturating_sub(1)));
-                }
-                KeyCode::Down => {
-                    let i = self.picker.state.selected().unwrap_or(0);
-                    let last = self.picker.entries.len().saturating_sub(1);
-                    self.picker.state.select(Some((i + 1).min(last)));
-                }
+                KeyCode::Up => list_nav::up(&mut self.picker.state),
+                KeyCode::Down => list_nav::down(&mut self.picker.state, self.picker.entries.len()),
                 KeyCode::Backspace => self.picker.up(),
                 KeyCode::Enter => {
                     if let Some(path) = self.picker.enter() {
@@ -364,12 +340,11 @@ impl Screen for Verify {
                     .verified()
                     .map(|v| verify_tree::nodes(&v.report).len())
                     .unwrap_or(0);
-                let i = self.tree.selected().unwrap_or(0);
                 match key.code {
                     KeyCode::Esc => return Action::Pop,
                     KeyCode::Char('o') => self.stage = Stage::Picking,
-                    KeyCode::Up => self.tree.select(Some(i.saturating_sub(1))),
-                    KeyCode::Down => self.tree.select(Some((i + 1).min(count.saturating_sub(1)))),
+                    KeyCode::Up => list_nav::up(&mut self.tree),
+                    KeyCode::Down => list_nav::down(&mut self.tree, count),
                     KeyCode::Char('x') if self.verified().is_some() => {
                         let dir = self.picker.dir.display().to_string();
                         self.modal = Some(Modal::prompt(

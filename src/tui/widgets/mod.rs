@@ -1,9 +1,11 @@
 //! Pieces the screens share: the bar of main keys, the help popup, prompts and
-//! confirmations, text fields, and the colours of verdicts.
+//! confirmations, text fields, moving through and drawing lists, and the colours of verdicts.
 
 pub mod bars;
 pub mod help;
 pub mod input;
+pub mod list_nav;
+pub mod list_view;
 pub mod modal;
 pub mod style;
 

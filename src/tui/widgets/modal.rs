@@ -114,6 +114,16 @@ impl<P: Clone> Modal<P> {
     }
 }
 
+/// Hands `key` to the open modal, if there is one, and closes the modal once it is answered
+/// (cancelled, text given, confirmed). `None` when no modal is open: the key is the screen's.
+pub fn answer<P: Clone>(modal: &mut Option<Modal<P>>, key: &KeyEvent) -> Option<Outcome<P>> {
+    let outcome = modal.as_mut()?.handle_key(key);
+    if !matches!(outcome, Outcome::Open) {
+        *modal = None;
+    }
+    Some(outcome)
+}
+
 /// A one-line outcome under a screen: what was done, or why not.
 #[derive(Debug, Clone)]
 pub struct Notice {
