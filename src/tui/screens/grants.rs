@@ -218,14 +218,7 @@ impl Screen for Grants {
             list_view::table(
                 header,
                 rows,
-                [
-                    Constraint::Length(4),
-                    Constraint::Min(24),
-                    Constraint::Length(20),
-                    Constraint::Length(14),
-                    Constraint::Length(9),
-                    Constraint::Length(22),
-                ],
+                grant_columns(table_area.width),
                 format!(" {} · {} ", self.company_name, self.rows.len()),
             ),
             table_area,
@@ -243,5 +236,32 @@ impl Screen for Grants {
         if let Some(modal) = &self.modal {
             modal.draw(frame, area, desk.lang);
         }
+    }
+}
+
+/// Column widths of the grants table. They must fit the width: constraints that cannot all
+/// hold leave the layout solver free to pick any compromise, and it does not always pick
+/// the same one (the 80-column screen came out differently from run to run).
+fn grant_columns(width: u16) -> [Constraint; 6] {
+    if width >= 100 {
+        [
+            Constraint::Length(4),
+            Constraint::Min(24),
+            Constraint::Length(20),
+            Constraint::Length(14),
+            Constraint::Length(9),
+            Constraint::Length(22),
+        ]
+    } else {
+        // 4 + 14 + 15 + 11 + 9 + 20 and five column gaps: 78, inside an 80-column frame; the
+        // end date keeps room for its overdue mark.
+        [
+            Constraint::Length(4),
+            Constraint::Min(14),
+            Constraint::Length(15),
+            Constraint::Length(11),
+            Constraint::Length(9),
+            Constraint::Length(20),
+        ]
     }
 }
