@@ -104,6 +104,8 @@ start() {
     fi
   fi
   write_config
+  # Readers the tests set aside as deaf (tests/rig/probe.rs) are fresh with a new pcscd.
+  rm -f "$RIG_DIR"/reader-*.deaf
   rm -f /run/pcscd/pcscd.comm
   # setsid: the daemon must outlive the shell or test process that started it.
   # SPORTELLO_RIG_APDU_LOG=1 adds pcscd's APDU log (-a) to $LOG_FILE, to see what a middleware sends.

@@ -4,6 +4,8 @@
 //! put two cards in one reader.
 #![allow(dead_code)]
 
+mod probe;
+
 use std::fs::{File, OpenOptions};
 use std::path::PathBuf;
 use std::process::Command;
@@ -59,7 +61,13 @@ pub struct ReaderClaim {
     _lock: File,
 }
 
-/// Claims a free reader, waiting up to a minute when all 16 are busy.
+/// Marks a reader set aside (see probe.rs) for as long as this pcscd runs; the rig script
+/// clears the marks when it starts a new pcscd.
+fn deaf_marker(port: u16) -> PathBuf {
+    rig_dir().join(format!("reader-{port}.deaf"))
+}
+
+/// Claims a free reader that hears cards, waiting up to a minute when all 16 are busy.
 pub fn claim_reader() -> ReaderClaim {
     ensure_running();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -75,6 +83,10 @@ pub fn claim_reader() -> ReaderClaim {
             // flock rather than std's File::try_lock: the crate's MSRV (1.85) predates it.
             match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
                 Ok(()) => {
+                    let deaf = deaf_marker(port);
+                    if deaf.exists() {
+                        continue;
+                    }
                     let claim = ReaderClaim {
                         port,
                         reader_name: reader_name(port),
@@ -85,7 +97,14 @@ pub fn claim_reader() -> ReaderClaim {
                     let ctx = pcsc::Context::establish(pcsc::Scope::User)
                         .expect("connect to the rig's pcscd");
                     wait_for_card(&ctx, &claim.reader_name, false, Duration::from_secs(15));
-                    return claim;
+                    if probe::reader_hears_cards(&ctx, port, &claim.reader_name) {
+                        return claim;
+                    }
+                    eprintln!(
+                        "rig: reader {} no longer sees new cards (a vpcd quirk); set aside",
+                        claim.reader_name
+                    );
+                    let _ = std::fs::write(&deaf, b"");
                 }
                 Err(rustix::io::Errno::WOULDBLOCK) => continue,
                 Err(e) => panic!("lock {}: {e}", path.display()),
