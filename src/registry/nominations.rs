@@ -5,6 +5,7 @@ use time::Date;
 use crate::codice_fiscale::CodiceFiscale;
 use crate::store::{companies, documents, nominations, people, Store};
 use crate::verify::{verify_bytes, VerifyOptions};
+use crate::verify::{Indication, SubIndication};
 
 use super::{
     company_id, person_id, record, require_session, required_reason, RegistryError, SessionRef,
@@ -92,27 +93,63 @@ pub fn submit(
     })
 }
 
-/// What the stored report says about the form.
-struct FormFacts {
-    indication: String,
-    sub_indication: String,
-    signer_cfs: Vec<String>,
+/// What the stored verification report of a signed form says: read here once, for the
+/// approval rules and for the screens that show them.
+#[derive(Debug, Clone)]
+pub struct FormFacts {
+    pub indication: Option<Indication>,
+    pub sub_indication: Option<SubIndication>,
+    /// The sub-indication as the report names it ("" when none), for messages.
+    pub sub_indication_text: String,
+    /// The outer signers (countersigners excluded).
+    pub signers: Vec<FormSigner>,
 }
 
-fn form_facts(report_json: &str) -> Option<FormFacts> {
+#[derive(Debug, Clone)]
+pub struct FormSigner {
+    pub codice_fiscale: String,
+    /// The codice fiscale's check character is right: only such a code can match a
+    /// legal representative.
+    pub codice_fiscale_valid: bool,
+    pub name: String,
+}
+
+impl FormFacts {
+    fn valid_signer_cfs(&self) -> Vec<&str> {
+        self.signers
+            .iter()
+            .filter(|s| s.codice_fiscale_valid)
+            .map(|s| s.codice_fiscale.as_str())
+            .collect()
+    }
+}
+
+/// Reads a stored `sportello.verify/1` report; None when it is not one.
+pub fn form_facts(report_json: &str) -> Option<FormFacts> {
     let report: serde_json::Value = serde_json::from_str(report_json).ok()?;
     let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
-    let signer_cfs = report["signatures"]
+    let signers = report["signatures"]
         .as_array()?
         .iter()
         .filter(|s| s["parent"].is_null())
-        .filter(|s| s["signer"]["codice_fiscale"]["valid"] == true)
-        .map(|s| text(&s["signer"]["codice_fiscale"]["value"]))
+        .map(|s| {
+            let signer = &s["signer"];
+            let name = match (signer["given_name"].as_str(), signer["surname"].as_str()) {
+                (Some(g), Some(sn)) => format!("{g} {sn}"),
+                _ => text(&signer["common_name"]),
+            };
+            FormSigner {
+                codice_fiscale: text(&signer["codice_fiscale"]["value"]),
+                codice_fiscale_valid: signer["codice_fiscale"]["valid"] == true,
+                name,
+            }
+        })
         .collect();
     Some(FormFacts {
-        indication: text(&report["indication"]),
-        sub_indication: text(&report["sub_indication"]),
-        signer_cfs,
+        indication: serde_json::from_value(report["indication"].clone()).ok(),
+        sub_indication: serde_json::from_value(report["sub_indication"].clone()).ok(),
+        sub_indication_text: text(&report["sub_indication"]),
+        signers,
     })
 }
 
@@ -137,21 +174,24 @@ pub fn approve(
         let mut confirmed = None;
         match form.verification.as_deref().and_then(form_facts) {
             Some(facts) => {
-                if facts.indication == "TOTAL_FAILED" {
-                    return Err(RegistryError::FormInvalid(facts.sub_indication));
+                if facts.indication == Some(Indication::TotalFailed) {
+                    return Err(RegistryError::FormInvalid(facts.sub_indication_text));
                 }
                 let signatories = people::signatories(tx, nomination.company_id)?;
-                let allowed: Vec<&String> = signatories.iter().map(|(cf, _)| cf).collect();
-                if !facts.signer_cfs.iter().any(|cf| allowed.contains(&cf)) {
+                let signer_cfs = facts.valid_signer_cfs();
+                if !signer_cfs
+                    .iter()
+                    .any(|cf| signatories.iter().any(|(allowed, _)| allowed == cf))
+                {
                     return Err(RegistryError::SignerNotRepresentative(
-                        facts.signer_cfs.join(", "),
+                        signer_cfs.join(", "),
                     ));
                 }
-                if facts.indication != "TOTAL_PASSED" {
+                if facts.indication != Some(Indication::TotalPassed) {
                     if !confirm {
-                        return Err(RegistryError::NeedsConfirmation(facts.sub_indication));
+                        return Err(RegistryError::NeedsConfirmation(facts.sub_indication_text));
                     }
-                    confirmed = Some(facts.sub_indication);
+                    confirmed = Some(facts.sub_indication_text);
                 }
             }
             None => {

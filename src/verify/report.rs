@@ -1,14 +1,14 @@
 //! The verification report (`sportello.verify/1`, documented in docs/verify-report.md).
 //! One set of structs for JSON output, the human output and the screens.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::identity::SignerIdentity;
 
 pub const SCHEMA: &str = "sportello.verify/1";
 
 /// ETSI EN 319 102-1 main indication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Indication {
     TotalPassed,
@@ -28,7 +28,7 @@ impl Indication {
 }
 
 /// ETSI EN 319 102-1 sub-indications used by this verifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SubIndication {
     FormatFailure,

@@ -10,14 +10,14 @@ use ratatui::Frame;
 
 use super::{Action, Screen};
 use crate::i18n::{sub_indication_text, tui_text as t, Lang};
-use crate::registry::{nominations, RegistryError};
+use crate::registry::nominations::{self, FormFacts};
+use crate::registry::RegistryError;
 use crate::store::companies::Company;
 use crate::store::nominations::{AttachedDocument, Nomination};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
 use crate::tui::widgets::style;
-use crate::verify::{Indication, SubIndication};
 
 #[derive(Clone)]
 enum Purpose {
@@ -25,84 +25,12 @@ enum Purpose {
     RejectReason,
 }
 
-/// What the stored report says, read for display (the decision is the registry's).
-struct FormVerdict {
-    indication: Option<Indication>,
-    sub_indication: Option<SubIndication>,
-    /// (codice fiscale, name) of the outer signers.
-    signers: Vec<(String, String)>,
-}
-
-fn indication_of(text: &str) -> Option<Indication> {
-    match text {
-        "TOTAL_PASSED" => Some(Indication::TotalPassed),
-        "TOTAL_FAILED" => Some(Indication::TotalFailed),
-        "INDETERMINATE" => Some(Indication::Indeterminate),
-        _ => None,
-    }
-}
-
-fn sub_indication_of(text: &str) -> Option<SubIndication> {
-    // The report's own serialisation names each value; match them back by their JSON text.
-    use SubIndication::*;
-    [
-        FormatFailure,
-        HashFailure,
-        SigCryptoFailure,
-        Revoked,
-        Expired,
-        NotYetValid,
-        NoSigningCertificateFound,
-        NoCertificateChainFound,
-        OutOfBoundsNoPoe,
-        OutOfBoundsNotRevoked,
-        RevokedNoPoe,
-        CryptoConstraintsFailure,
-        CryptoConstraintsFailureNoPoe,
-        SigConstraintsFailure,
-        ChainConstraintsFailure,
-        SignedDataNotFound,
-        TryLater,
-    ]
-    .into_iter()
-    .find(|s| {
-        serde_json::to_value(s)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .as_deref()
-            == Some(text)
-    })
-}
-
-fn form_verdict(report_json: &str) -> Option<FormVerdict> {
-    let report: serde_json::Value = serde_json::from_str(report_json).ok()?;
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
-    let signers = report["signatures"]
-        .as_array()?
-        .iter()
-        .filter(|s| s["parent"].is_null())
-        .map(|s| {
-            let signer = &s["signer"];
-            let name = match (signer["given_name"].as_str(), signer["surname"].as_str()) {
-                (Some(g), Some(sn)) => format!("{g} {sn}"),
-                _ => text(&signer["common_name"]),
-            };
-            (text(&signer["codice_fiscale"]["value"]), name)
-        })
-        .collect();
-    Some(FormVerdict {
-        indication: indication_of(report["indication"].as_str().unwrap_or("")),
-        sub_indication: sub_indication_of(report["sub_indication"].as_str().unwrap_or("")),
-        signers,
-    })
-}
-
 pub struct NominationDetail {
     id: i64,
     nomination: Option<Nomination>,
     company: Option<Company>,
     documents: Vec<AttachedDocument>,
-    verdict: Option<FormVerdict>,
+    verdict: Option<FormFacts>,
     modal: Option<Modal<Purpose>>,
     notice: Option<Notice>,
 }
@@ -126,7 +54,11 @@ impl NominationDetail {
         let session = desk.session_ref();
         match nominations::approve(&mut desk.store, session, self.id, confirm) {
             Err(RegistryError::NeedsConfirmation(sub)) => {
-                let sentence = sub_indication_of(&sub)
+                // The form's own verdict, already read, names the sub-indication in words.
+                let sentence = self
+                    .verdict
+                    .as_ref()
+                    .and_then(|v| v.sub_indication)
                     .map(|s| sub_indication_text(s, desk.lang).to_string())
                     .unwrap_or(sub);
                 self.modal = Some(Modal::confirm(
@@ -140,7 +72,7 @@ impl NominationDetail {
     }
 }
 
-fn verdict_line(v: &FormVerdict, lang: Lang) -> Line<'static> {
+fn verdict_line(v: &FormFacts, lang: Lang) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!("{}: ", t::FORM_VERDICT.get(lang)),
         style::title(),
@@ -218,7 +150,7 @@ impl Screen for NominationDetail {
                 .ok()
                 .flatten()
                 .and_then(|d| d.verification)
-                .and_then(|json| form_verdict(&json));
+                .and_then(|json| nominations::form_facts(&json));
         }
         self.documents = desk.store.nomination_documents(self.id).unwrap_or_default();
     }
@@ -270,7 +202,8 @@ impl Screen for NominationDetail {
                     .as_ref()
                     .map(|c| c.representatives.iter().collect())
                     .unwrap_or_default();
-                for (cf, name) in &v.signers {
+                for signer in &v.signers {
+                    let (cf, name) = (&signer.codice_fiscale, &signer.name);
                     let rep = reps.iter().find(|(rcf, _, _)| rcf == cf);
                     let (mark, s) = match rep {
                         Some((_, _, role)) => (format!("✓ {role}"), style::good()),
