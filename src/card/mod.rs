@@ -19,6 +19,7 @@ pub mod profile;
 mod profiles_load;
 mod readers;
 mod reading;
+pub mod signing_key;
 pub mod sod;
 pub mod transport;
 mod watcher;

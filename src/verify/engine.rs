@@ -23,18 +23,32 @@ use super::report::{
     Check, CheckStatus, Checks, ContentReport, Indication, LevelReport, Report, SignatureReport,
     SubIndication, SCHEMA,
 };
+use super::revocation::RevocationSource;
 use super::signature_check::{over_content_digest, over_signed_attributes, SignatureOutcome};
 use super::signer_cert::{describe_sid, find_signer_cert, parse_certificates, EnvelopeCert};
 use super::tst;
 
 /// How to judge.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct VerifyOptions<'t> {
     pub validation_time: OffsetDateTime,
     /// True when the officer asserted the time ("verifica alla data").
     pub asserted: bool,
     /// Anchors to chain to; `None` leaves the chain unchecked.
     pub trust: Option<&'t TrustStore>,
+    /// Where revocation answers come from; `None` leaves revocation unchecked (TRY_LATER).
+    pub revocation: Option<&'t dyn RevocationSource>,
+}
+
+impl std::fmt::Debug for VerifyOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyOptions")
+            .field("validation_time", &self.validation_time)
+            .field("asserted", &self.asserted)
+            .field("trust", &self.trust.is_some())
+            .field("revocation", &self.revocation.is_some())
+            .finish()
+    }
 }
 
 impl VerifyOptions<'_> {
@@ -45,6 +59,7 @@ impl VerifyOptions<'_> {
             validation_time: now.replace_nanosecond(0).unwrap_or(now),
             asserted: false,
             trust: None,
+            revocation: None,
         }
     }
 }

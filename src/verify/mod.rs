@@ -12,6 +12,7 @@ pub mod engine;
 pub mod media;
 pub mod qualified;
 pub mod report;
+pub mod revocation;
 pub mod signature_check;
 pub mod signer_cert;
 pub mod tst;
