@@ -2,6 +2,10 @@
 
 use crate::verify::{Indication, SubIndication};
 
+pub mod desk_words;
+pub mod when;
+pub use desk_words::Word;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
     #[default]

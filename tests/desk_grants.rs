@@ -4,7 +4,7 @@ mod common;
 
 use sportello::registry::grants;
 use sportello::registry::people::add_person;
-use sportello::registry::{self, CompanyRequest, RegistryError, SessionRef};
+use sportello::registry::{self, CompanyRequest, GrantState, RegistryError, SessionRef};
 use sportello::store::Store;
 
 fn desk(kinds: Vec<(&str, Option<&str>)>) -> (tempfile::TempDir, Store, SessionRef) {
@@ -203,18 +203,25 @@ fn revocation_suspension_and_overdue() {
     );
 
     assert!(matches!(
-        grants::change_state(&mut store, Some(s), a, "revocata", ""),
+        grants::change_state(&mut store, Some(s), a, GrantState::Revoked, ""),
         Err(RegistryError::ReasonNeeded)
     ));
-    grants::change_state(&mut store, Some(s), a, "revocata", "fine rapporto").expect("revoked");
+    grants::change_state(&mut store, Some(s), a, GrantState::Revoked, "fine rapporto")
+        .expect("revoked");
     assert!(
         store.overdue_grants(today).expect("overdue").is_empty(),
         "revoked grants are no longer overdue"
     );
-    grants::change_state(&mut store, Some(s), b, "sospesa", "credenziali sottratte")
-        .expect("suspended");
+    grants::change_state(
+        &mut store,
+        Some(s),
+        b,
+        GrantState::Suspended,
+        "credenziali sottratte",
+    )
+    .expect("suspended");
     assert!(matches!(
-        grants::change_state(&mut store, Some(s), b, "revocata", "doppia"),
+        grants::change_state(&mut store, Some(s), b, GrantState::Revoked, "doppia"),
         Err(RegistryError::GrantNotActive(_, ref state)) if state == "sospesa"
     ));
     let actions: Vec<String> = store

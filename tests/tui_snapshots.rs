@@ -216,6 +216,8 @@ fn open(lang: Lang, card: Simulated) -> (App, Receiver<Msg>) {
     )
     .expect("app");
     app.desk.start_dir = f.files.clone();
+    // A zone without summer time, so the screens are the same all year and on any machine.
+    app.desk.zone = jiff::tz::TimeZone::posix("CET-1").expect("zone");
     (app, rx)
 }
 

@@ -509,11 +509,23 @@ pub fn grant(command: &GrantCommand, db: &Path, lang: Lang) -> i32 {
             lang,
         ),
         GrantCommand::Revoke { id, reason } => outcome(
-            grants::change_state(&mut store, session, *id, "revocata", reason),
+            grants::change_state(
+                &mut store,
+                session,
+                *id,
+                registry::GrantState::Revoked,
+                reason,
+            ),
             lang,
         ),
         GrantCommand::Suspend { id, reason } => outcome(
-            grants::change_state(&mut store, session, *id, "sospesa", reason),
+            grants::change_state(
+                &mut store,
+                session,
+                *id,
+                registry::GrantState::Suspended,
+                reason,
+            ),
             lang,
         ),
         GrantCommand::End { id, date } => match parse_date(date, lang) {

@@ -4,9 +4,10 @@
 use crate::codice_fiscale::CodiceFiscale;
 use crate::store::{grants, Store};
 
-use super::profiles;
+use super::codes;
 use super::{
-    company_id, person_id, record, require_session, required_reason, RegistryError, SessionRef,
+    company_id, person_id, record, require_session, required_reason, CompanyKind, GrantState,
+    Profile, RegistryError, SessionRef,
 };
 
 /// Grants `profile` to a person, on the whole company or on `unit`. Audited.
@@ -20,18 +21,18 @@ pub fn add(
 ) -> Result<i64, RegistryError> {
     let company_cf = CodiceFiscale::parse(company_cf)?;
     let person_cf = CodiceFiscale::parse(person_cf)?;
-    let profile = profiles::find(profile_code)
+    let profile = Profile::from_code(profile_code.trim())
         .ok_or_else(|| RegistryError::UnknownProfile(profile_code.to_string()))?;
     match unit {
-        None if !profile.company_level => {
+        None if !profile.company_level() => {
             return Err(RegistryError::LevelNotAllowed(
-                profile.code.into(),
+                profile.code().into(),
                 "gruppo",
             ))
         }
-        Some(_) if !profile.unit_level => {
+        Some(_) if !profile.unit_level() => {
             return Err(RegistryError::LevelNotAllowed(
-                profile.code.into(),
+                profile.code().into(),
                 "sottogruppo",
             ))
         }
@@ -44,18 +45,16 @@ pub fn add(
         if !grants::is_citizen(tx, person)? {
             return Err(RegistryError::NotACitizen(person_cf.to_string()));
         }
-        if !profile.needs_kind.is_empty() {
-            let kinds = grants::company_kinds(tx, company)?;
-            if !profile
-                .needs_kind
-                .iter()
-                .any(|k| kinds.iter().any(|have| have == k))
-            {
-                return Err(RegistryError::KindNotAllowed(
-                    profile.code.into(),
-                    profile.needs_kind.join(", "),
-                ));
-            }
+        let kinds: Vec<CompanyKind> = grants::company_kinds(tx, company)?
+            .iter()
+            .filter_map(|k| CompanyKind::from_code(k))
+            .collect();
+        if !profile.fits(&kinds) {
+            let needed: Vec<&str> = profile.needs_kind().iter().map(|k| k.code()).collect();
+            return Err(RegistryError::KindNotAllowed(
+                profile.code().into(),
+                needed.join(", "),
+            ));
         }
         let unit_id = match unit {
             Some(name) => Some(
@@ -64,7 +63,7 @@ pub fn add(
             ),
             None => None,
         };
-        let id = grants::insert(tx, company, person, profile.code, unit_id)?;
+        let id = grants::insert(tx, company, person, profile.code(), unit_id)?;
         record(
             tx,
             &live,
@@ -72,7 +71,7 @@ pub fn add(
             &format!("grant:{id}"),
             &format!(
                 "{} granted to {person_cf} on {company_cf}{}",
-                profile.code,
+                profile.code(),
                 unit.map(|u| format!(" / {u}")).unwrap_or_default()
             ),
             None,
@@ -81,29 +80,29 @@ pub fn add(
     })
 }
 
-/// Revokes (`revocata`) or suspends (`sospesa`) an active grant, with a reason. Audited.
+/// Revokes or suspends an active grant, with a reason. Audited.
 pub fn change_state(
     store: &mut Store,
     session: Option<SessionRef>,
     id: i64,
-    new_state: &str,
+    new_state: GrantState,
     reason: &str,
 ) -> Result<(), RegistryError> {
     let reason = required_reason(reason)?;
     store.change(|tx| {
         let live = require_session(tx, session)?;
-        let current = grants::state(tx, id)?.ok_or(RegistryError::UnknownGrant(id))?;
-        if current != "attiva" {
-            return Err(RegistryError::GrantNotActive(id, current));
+        let stored = grants::state(tx, id)?.ok_or(RegistryError::UnknownGrant(id))?;
+        let current = codes::parse("grant state", &stored, GrantState::from_code)?;
+        if current != GrantState::Active {
+            return Err(RegistryError::GrantNotActive(id, stored));
         }
-        grants::set_state(tx, id, new_state, reason)?;
+        grants::set_state(tx, id, new_state.code(), reason)?;
         record(
             tx,
             &live,
-            if new_state == "sospesa" {
-                "grant.suspend"
-            } else {
-                "grant.revoke"
+            match new_state {
+                GrantState::Suspended => "grant.suspend",
+                _ => "grant.revoke",
             },
             &format!("grant:{id}"),
             &format!("{new_state}: {reason}"),

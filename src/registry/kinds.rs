@@ -1,40 +1,37 @@
 //! Company kinds (tipologie) and which are soggetti abilitati (../shared/docs/workflow.md).
+//! Their names for people are in `crate::i18n::desk_words`.
 
-/// (code, Italian name, soggetto abilitato: must give register details).
-pub const KINDS: [(&str, &str, bool); 15] = [
-    ("datore-privato", "Datore di lavoro privato", false),
-    ("datore-pubblico", "Datore di lavoro pubblico", false),
-    (
-        "agenzia-somministrazione",
-        "Agenzia di somministrazione",
-        false,
-    ),
-    ("promotore-tirocinio", "Promotore di tirocinio", true),
-    (
-        "agenzia-lavoro",
-        "Soggetto autorizzato all'intermediazione (Agenzia per il lavoro)",
-        true,
-    ),
-    ("consulente-lavoro", "Consulenti del lavoro", true),
-    ("avvocato", "Avvocati e procuratori legali", true),
-    ("commercialista", "Dottori commercialisti", true),
-    ("ragioniere", "Ragionieri", true),
-    ("perito-commerciale", "Periti commerciali", true),
-    ("associazione-categoria", "Associazioni di categoria", true),
-    (
-        "associazione-agricola",
-        "Associazioni di categoria dei datori di lavoro agricoli",
-        true,
-    ),
-    ("consorzio-imprese", "Consorzi e gruppi di imprese", true),
-    ("perito-agrario", "Periti agrari e agrotecnici", true),
-    (
-        "accreditato-servizi-lavoro",
-        "Soggetto accreditato ai servizi per il lavoro",
-        false,
-    ),
-];
+use super::codes::stored_codes;
 
-pub fn find(code: &str) -> Option<&'static (&'static str, &'static str, bool)> {
-    KINDS.iter().find(|(c, _, _)| *c == code)
+stored_codes! {
+    /// A declared kind of company.
+    pub enum CompanyKind {
+        DatorePrivato = "datore-privato",
+        DatorePubblico = "datore-pubblico",
+        AgenziaSomministrazione = "agenzia-somministrazione",
+        PromotoreTirocinio = "promotore-tirocinio",
+        AgenziaLavoro = "agenzia-lavoro",
+        ConsulenteLavoro = "consulente-lavoro",
+        Avvocato = "avvocato",
+        Commercialista = "commercialista",
+        Ragioniere = "ragioniere",
+        PeritoCommerciale = "perito-commerciale",
+        AssociazioneCategoria = "associazione-categoria",
+        AssociazioneAgricola = "associazione-agricola",
+        ConsorzioImprese = "consorzio-imprese",
+        PeritoAgrario = "perito-agrario",
+        AccreditatoServiziLavoro = "accreditato-servizi-lavoro",
+    }
+}
+
+impl CompanyKind {
+    /// A soggetto abilitato acts for other employers and must give its register (albo)
+    /// details (seed 001 §3.1, the starred kinds).
+    pub fn is_soggetto_abilitato(self) -> bool {
+        use CompanyKind::*;
+        !matches!(
+            self,
+            DatorePrivato | DatorePubblico | AgenziaSomministrazione | AccreditatoServiziLavoro
+        )
+    }
 }

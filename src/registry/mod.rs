@@ -2,12 +2,19 @@
 //! officer's live session, runs in one transaction and appends its audit row in it.
 //! Knows nothing of screens, PC/SC or SQL text.
 
+mod codes;
 pub mod grants;
 pub mod kinds;
 pub mod nominations;
 pub mod people;
 pub mod profiles;
 pub mod sessions;
+pub mod views;
+pub mod vocabulary;
+
+pub use kinds::CompanyKind;
+pub use profiles::{Level, Profile};
+pub use vocabulary::{DocumentKind, GrantState, NominationState, RepresentativeRole};
 
 use crate::codice_fiscale::{CfError, CodiceFiscale};
 use crate::store::audit::{self, Entry};
@@ -87,6 +94,8 @@ pub enum RegistryError {
     Store(#[from] StoreError),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("the database holds an unknown {what} code «{code}»")]
+    UnknownStoredCode { what: &'static str, code: String },
 }
 
 impl RegistryError {
@@ -147,6 +156,9 @@ impl RegistryError {
             ),
             RegistryError::OfficerInactive(cf) => format!("Accesso negato: l'operatore {cf} è disattivato."),
             RegistryError::BadSessionLength(m) => format!("Una sessione non può durare {m} minuti."),
+            RegistryError::UnknownStoredCode { code, .. } => {
+                format!("L'archivio contiene un codice sconosciuto: «{code}».")
+            }
             RegistryError::Store(_) | RegistryError::Sql(_) => format!("Errore dell'archivio: {self}"),
         }
     }
@@ -271,6 +283,65 @@ pub struct CompanyRequest<'a> {
     pub kinds: Vec<(String, Option<String>)>,
 }
 
+/// Every kind known, and register details for each soggetto abilitato; at least one kind.
+fn checked_kinds(kinds: &[(String, Option<String>)]) -> Result<Vec<CompanyKind>, RegistryError> {
+    if kinds.is_empty() {
+        return Err(RegistryError::NoKind);
+    }
+    kinds
+        .iter()
+        .map(|(code, register)| {
+            let kind = CompanyKind::from_code(code.trim())
+                .ok_or_else(|| RegistryError::UnknownKind(code.clone()))?;
+            if kind.is_soggetto_abilitato()
+                && register.as_deref().is_none_or(|r| r.trim().is_empty())
+            {
+                return Err(RegistryError::RegisterDetailsNeeded(code.clone()));
+            }
+            Ok(kind)
+        })
+        .collect()
+}
+
+/// Replaces a company's declared kinds (with register details for soggetti abilitati).
+/// Grants already made stay as they are. Audited.
+pub fn set_company_kinds(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    cf: &str,
+    kinds: &[(String, Option<String>)],
+) -> Result<(), RegistryError> {
+    let cf = CodiceFiscale::parse(cf)?;
+    let checked = checked_kinds(kinds)?;
+    let stored: Vec<(String, Option<String>)> = checked
+        .iter()
+        .zip(kinds)
+        .map(|(kind, (_, register))| {
+            let register = register
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string);
+            (kind.code().to_string(), register)
+        })
+        .collect();
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        let id = company_id(tx, &cf)?;
+        companies::replace_kinds(tx, id, &stored)?;
+        let codes: Vec<&str> = checked.iter().map(|k| k.code()).collect();
+        record(
+            tx,
+            &live,
+            "company.kinds",
+            &format!("company:{cf}"),
+            &format!("company {cf} kinds now {}", codes.join(", ")),
+            None,
+        )?;
+        Ok(())
+    })
+}
+
 /// Registers a company with its default unit. Audited; refused whole on any error.
 pub fn register_company(
     store: &mut Store,
@@ -282,16 +353,7 @@ pub fn register_company(
     if name.is_empty() {
         return Err(RegistryError::EmptyName);
     }
-    if request.kinds.is_empty() {
-        return Err(RegistryError::NoKind);
-    }
-    for (kind, register) in &request.kinds {
-        let (_, _, abilitato) =
-            kinds::find(kind).ok_or_else(|| RegistryError::UnknownKind(kind.clone()))?;
-        if *abilitato && register.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            return Err(RegistryError::RegisterDetailsNeeded(kind.clone()));
-        }
-    }
+    checked_kinds(&request.kinds)?;
     store.change(|tx| {
         let live = require_session(tx, session)?;
         if companies::exists(tx, cf.as_str())? {

@@ -8,7 +8,8 @@ use crate::verify::{verify_bytes, VerifyOptions};
 use crate::verify::{Indication, SubIndication};
 
 use super::{
-    company_id, person_id, record, require_session, required_reason, RegistryError, SessionRef,
+    codes, company_id, person_id, record, require_session, required_reason, DocumentKind,
+    NominationState, RegistryError, SessionRef,
 };
 
 /// Formats the desk accepts for forms (seed 001 §3): signed `.p7m`, or scans.
@@ -58,7 +59,7 @@ pub fn submit(
             tx,
             &docs_dir,
             form_bytes,
-            "delegation-form",
+            DocumentKind::DelegationForm.code(),
             form_name,
             report_json.as_deref(),
         )?;
@@ -68,7 +69,7 @@ pub fn submit(
                 tx,
                 &docs_dir,
                 doc.bytes,
-                "identity-document",
+                DocumentKind::IdentityDocument.code(),
                 doc.name,
                 None,
             )?;
@@ -166,7 +167,12 @@ pub fn approve(
     store.change(|tx| {
         let live = require_session(tx, session)?;
         let nomination = nominations::get(tx, id)?.ok_or(RegistryError::UnknownNomination(id))?;
-        if nomination.state != "in-attesa" {
+        if codes::parse(
+            "nomination state",
+            &nomination.state,
+            NominationState::from_code,
+        )? != NominationState::Pending
+        {
             return Err(RegistryError::NotPending(id, nomination.state));
         }
         let form = documents::get(tx, &nomination.form_sha256)?
@@ -210,7 +216,12 @@ pub fn approve(
         };
         for previous in replaced {
             let reason = format!("sostituita dalla richiesta {id}");
-            nominations::decide(tx, previous, "respinta", Some(&reason))?;
+            nominations::decide(
+                tx,
+                previous,
+                NominationState::Rejected.code(),
+                Some(&reason),
+            )?;
             record(
                 tx,
                 &live,
@@ -220,7 +231,7 @@ pub fn approve(
                 None,
             )?;
         }
-        nominations::decide(tx, id, "approvata", None)?;
+        nominations::decide(tx, id, NominationState::Approved.code(), None)?;
         let summary = match &confirmed {
             Some(sub) => format!(
                 "approved; the officer confirmed despite an INDETERMINATE form verdict ({sub})"
@@ -250,10 +261,15 @@ pub fn reject(
     store.change(|tx| {
         let live = require_session(tx, session)?;
         let nomination = nominations::get(tx, id)?.ok_or(RegistryError::UnknownNomination(id))?;
-        if nomination.state != "in-attesa" {
+        if codes::parse(
+            "nomination state",
+            &nomination.state,
+            NominationState::from_code,
+        )? != NominationState::Pending
+        {
             return Err(RegistryError::NotPending(id, nomination.state));
         }
-        nominations::decide(tx, id, "respinta", Some(reason))?;
+        nominations::decide(tx, id, NominationState::Rejected.code(), Some(reason))?;
         record(
             tx,
             &live,

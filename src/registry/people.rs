@@ -3,7 +3,10 @@
 use crate::codice_fiscale::{CfKind, CodiceFiscale};
 use crate::store::{documents, people, Store};
 
-use super::{company_id, person_id, record, require_session, RegistryError, SessionRef};
+use super::{
+    company_id, person_id, record, require_session, DocumentKind, RegistryError,
+    RepresentativeRole, SessionRef,
+};
 
 /// Registers a person (a registered citizen when `citizen`). Audited.
 pub fn add_person(
@@ -65,12 +68,19 @@ pub fn add_representative(
         let person = person_id(tx, &person_cf)?;
         let (role, procura_sha) = match procura {
             Some((bytes, name)) => (
-                "procuratore",
-                Some(documents::put(tx, &docs_dir, bytes, "procura", name, None)?),
+                RepresentativeRole::Procuratore,
+                Some(documents::put(
+                    tx,
+                    &docs_dir,
+                    bytes,
+                    DocumentKind::Procura.code(),
+                    name,
+                    None,
+                )?),
             ),
-            None => ("legale-rappresentante", None),
+            None => (RepresentativeRole::LegalRepresentative, None),
         };
-        people::add_representative(tx, company, person, role, procura_sha.as_deref())?;
+        people::add_representative(tx, company, person, role.code(), procura_sha.as_deref())?;
         record(
             tx,
             &live,

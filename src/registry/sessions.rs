@@ -50,7 +50,7 @@ pub fn login(
             tx,
             &docs_dir,
             request.evidence_json,
-            "card-evidence",
+            super::DocumentKind::CardEvidence.code(),
             "card-authentication.json",
             None,
         )?;

@@ -221,3 +221,22 @@ impl Store {
         )?)
     }
 }
+
+/// Replaces the company's declared kinds.
+pub fn replace_kinds(
+    tx: &Transaction<'_>,
+    company_id: i64,
+    kinds: &[(String, Option<String>)],
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM company_kinds WHERE company_id = ?1",
+        params![company_id],
+    )?;
+    for (kind, register) in kinds {
+        tx.execute(
+            "INSERT INTO company_kinds (company_id, kind, register_details) VALUES (?1, ?2, ?3)",
+            params![company_id, kind, register],
+        )?;
+    }
+    Ok(())
+}

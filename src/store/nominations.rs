@@ -10,7 +10,10 @@ pub struct Nomination {
     pub id: i64,
     pub company_id: i64,
     pub company_cf: String,
+    pub company_name: String,
     pub admin_cf: String,
+    /// Surname and name, as registered.
+    pub admin_name: String,
     pub form_sha256: String,
     pub state: String,
     pub reason: Option<String>,
@@ -51,7 +54,8 @@ pub fn id_document_count(tx: &Transaction<'_>, nomination_id: i64) -> rusqlite::
     )
 }
 
-const SELECT: &str = "SELECT n.id, n.company_id, c.codice_fiscale, p.codice_fiscale, n.form_sha256, n.state, n.reason, n.submitted_at
+const SELECT: &str = "SELECT n.id, n.company_id, c.codice_fiscale, p.codice_fiscale, n.form_sha256, n.state, n.reason, n.submitted_at,
+            c.name, p.surname || ' ' || p.name
      FROM nominations n JOIN companies c ON c.id = n.company_id JOIN people p ON p.id = n.admin_person_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Nomination> {
@@ -64,6 +68,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Nomination> {
         state: r.get(5)?,
         reason: r.get(6)?,
         submitted_at: r.get(7)?,
+        company_name: r.get(8)?,
+        admin_name: r.get(9)?,
     })
 }
 

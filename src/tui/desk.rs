@@ -33,6 +33,8 @@ pub struct Desk {
     pub readers: Option<Result<Vec<ReaderView>, CardFault>>,
     pub trust: Option<Result<TrustSummary, String>>,
     pub jobs: Jobs,
+    /// Times on screen are shown in this zone (the system's; tests fix one).
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Desk {
@@ -82,6 +84,21 @@ impl Desk {
             Ok(()) => Notice::ok(self.t(done)),
             Err(e) => Notice::error(self.refusal(&e)),
         }
+    }
+
+    /// A stored time as the officer reads it: local, with the zone.
+    pub fn local_time(&self, rfc3339: &str) -> String {
+        crate::i18n::when::date_time(rfc3339, &self.zone)
+    }
+
+    /// The local day of a stored time.
+    pub fn local_date(&self, rfc3339: &str) -> String {
+        crate::i18n::when::date(rfc3339, &self.zone)
+    }
+
+    /// The local hour and minute of a stored time, with the zone.
+    pub fn local_clock(&self, rfc3339: &str) -> String {
+        crate::i18n::when::clock(rfc3339, &self.zone)
     }
 
     /// Today (UTC), for the overdue rule.

@@ -52,6 +52,7 @@ pub fn build(
         readers: None,
         trust: None,
         jobs,
+        zone: crate::i18n::when::system_zone(),
     };
     Ok((App::new(desk), rx))
 }

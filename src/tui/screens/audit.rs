@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::{Action, Screen};
 use crate::i18n::{tui_text as t, Lang};
-use crate::store::audit::{ChainCheck, Row as AuditRow};
+use crate::registry::views::{self, AuditRow, ChainCheck};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::Msg;
@@ -38,8 +38,8 @@ impl Audit {
     }
 
     fn load(&mut self, desk: &Desk) {
-        self.rows = desk.store.audit_page(0, PAGE).unwrap_or_default();
-        self.total = desk.store.audit_count().unwrap_or(0);
+        self.rows = views::audit_page(&desk.store, 0, PAGE).unwrap_or_default();
+        self.total = views::audit_count(&desk.store).unwrap_or(0);
         self.state.select((!self.rows.is_empty()).then_some(0));
     }
 }
@@ -91,7 +91,7 @@ impl Screen for Audit {
             KeyCode::Up => list_nav::up(&mut self.state),
             KeyCode::Down => list_nav::down(&mut self.state, self.rows.len()),
             KeyCode::PageDown => {
-                if let Ok(more) = desk.store.audit_page(self.rows.len() as i64, PAGE) {
+                if let Ok(more) = views::audit_page(&desk.store, self.rows.len() as i64, PAGE) {
                     self.rows.extend(more);
                 }
             }
@@ -136,7 +136,7 @@ impl Screen for Audit {
             .map(|r| {
                 Row::new(vec![
                     r.seq.to_string(),
-                    crate::cli::human::time_display(&r.at),
+                    desk.local_time(&r.at),
                     r.action.clone(),
                     r.entity.clone(),
                 ])

@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::{Action, Screen};
 use crate::i18n::tui_text as t;
+use crate::registry::views::{self, CompanyLine};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, is_ctrl, KeyHelp};
 use crate::tui::widgets::input::TextInput;
@@ -27,7 +28,7 @@ pub enum Mode {
 pub struct Companies {
     mode: Mode,
     search: TextInput,
-    rows: Vec<(String, String)>,
+    rows: Vec<CompanyLine>,
     total: i64,
     state: ListState,
     notice: Option<Notice>,
@@ -50,34 +51,37 @@ impl Companies {
     fn reload(&mut self, desk: &Desk) {
         let filter = self.search.value.clone();
         match (
-            desk.store.companies_page(&filter, 0, PAGE),
-            desk.store.companies_count(&filter),
+            views::companies_page(&desk.store, &filter, 0, PAGE),
+            views::companies_count(&desk.store, &filter),
         ) {
             (Ok(rows), Ok(total)) => {
                 self.rows = rows;
                 self.total = total;
                 self.notice = None;
             }
-            (Err(e), _) | (_, Err(e)) => self.notice = Some(Notice::error(e.to_string())),
+            (Err(e), _) | (_, Err(e)) => self.notice = Some(Notice::error(desk.refusal(&e))),
         }
         self.state.select((!self.rows.is_empty()).then_some(0));
     }
 
     fn more(&mut self, desk: &Desk) {
         if (self.rows.len() as i64) < self.total {
-            if let Ok(next) =
-                desk.store
-                    .companies_page(&self.search.value, self.rows.len() as i64, PAGE)
-            {
+            if let Ok(next) = views::companies_page(
+                &desk.store,
+                &self.search.value,
+                self.rows.len() as i64,
+                PAGE,
+            ) {
                 self.rows.extend(next);
             }
         }
     }
 
     fn open(&self, desk: &mut Desk) -> Action {
-        let Some((cf, _)) = self.state.selected().and_then(|i| self.rows.get(i)) else {
+        let Some(line) = self.state.selected().and_then(|i| self.rows.get(i)) else {
             return Action::None;
         };
+        let cf = &line.codice_fiscale;
         match self.mode {
             Mode::Detail => Action::Push(Box::new(super::company_detail::CompanyDetail::new(
                 desk, cf,
@@ -163,12 +167,17 @@ impl Screen for Companies {
         let items: Vec<ListItem> = self
             .rows
             .iter()
-            .map(|(cf, name)| {
-                ListItem::new(Line::from(vec![
-                    Span::styled(format!("{cf:<16} "), style::dim()),
-                    Span::raw(name.clone()),
-                ]))
-            })
+            .map(
+                |CompanyLine {
+                     codice_fiscale: cf,
+                     name,
+                 }| {
+                    ListItem::new(Line::from(vec![
+                        Span::styled(format!("{cf:<16} "), style::dim()),
+                        Span::raw(name.clone()),
+                    ]))
+                },
+            )
             .collect();
         frame.render_stateful_widget(
             list_view::pick_list(

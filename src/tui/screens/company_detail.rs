@@ -8,10 +8,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Action, Screen};
-use crate::i18n::tui_text as t;
-use crate::registry::{self, kinds, people};
-use crate::store::companies::Company;
-use crate::store::grants::Grant;
+use crate::i18n::{tui_text as t, Word};
+use crate::registry::views::{self, CompanyView, GrantRow};
+use crate::registry::{self, people};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
@@ -25,8 +24,8 @@ enum Purpose {
 
 pub struct CompanyDetail {
     cf: String,
-    company: Option<Company>,
-    grants: Vec<Grant>,
+    company: Option<CompanyView>,
+    grants: Vec<GrantRow>,
     modal: Option<Modal<Purpose>>,
     notice: Option<Notice>,
 }
@@ -121,11 +120,11 @@ impl Screen for CompanyDetail {
     }
 
     fn resume(&mut self, desk: &mut Desk) {
-        match desk.store.company(&self.cf) {
+        match views::company(&desk.store, &self.cf) {
             Ok(c) => self.company = c,
-            Err(e) => self.notice = Some(Notice::error(e.to_string())),
+            Err(e) => self.notice = Some(Notice::error(desk.refusal(&e))),
         }
-        self.grants = desk.store.grants(&self.cf).unwrap_or_default();
+        self.grants = views::grants_of(&desk.store, &self.cf).unwrap_or_default();
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
@@ -149,8 +148,8 @@ impl Screen for CompanyDetail {
             Line::from(""),
             section(desk.t(t::KINDS)),
         ];
-        for (code, albo) in &c.kinds {
-            let name = kinds::find(code).map(|k| k.1).unwrap_or(code.as_str());
+        for (kind, albo) in &c.kinds {
+            let name = kind.word(desk.lang);
             let albo = albo
                 .as_deref()
                 .map(|a| format!(" — {a}"))
@@ -166,8 +165,13 @@ impl Screen for CompanyDetail {
         if c.representatives.is_empty() {
             right.push(Line::from(Span::styled("  -", style::dim())));
         }
-        for (cf, who, role) in &c.representatives {
-            right.push(Line::from(format!("  {who} ({cf}) · {role}")));
+        for r in &c.representatives {
+            right.push(Line::from(format!(
+                "  {} ({}) · {}",
+                r.name,
+                r.codice_fiscale,
+                r.role.word(desk.lang)
+            )));
         }
         right.push(Line::from(""));
         right.push(section(desk.t(t::ADMINISTRATORS)));
@@ -190,7 +194,9 @@ impl Screen for CompanyDetail {
                 .unwrap_or_else(|| desk.t(t::WHOLE_COMPANY).into());
             right.push(Line::from(format!(
                 "  {} · {} · {unit} · {}",
-                g.person_name, g.profile, g.state
+                g.person_name,
+                g.profile.word(desk.lang),
+                g.state.word(desk.lang)
             )));
         }
         if let Some(n) = &self.notice {

@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Action, Screen};
-use crate::i18n::{tui_text as t, Text};
-use crate::registry::{self, kinds, CompanyRequest};
-use crate::store::companies::Company;
+use crate::i18n::{tui_text as t, Text, Word};
+use crate::registry::views::CompanyView;
+use crate::registry::{self, CompanyKind, CompanyRequest};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, is_ctrl, KeyHelp};
 use crate::tui::widgets::input::TextInput;
@@ -22,6 +22,8 @@ const LABELS: [Text; 5] = [t::CF, t::COMPANY_NAME, t::OFFICE, t::PEC, t::KINDS_F
 pub struct CompanyForm {
     /// `Some(cf)` when editing.
     editing: Option<String>,
+    /// The kinds as they were when editing started: they are saved only when changed.
+    kinds_before: String,
     fields: [TextInput; 5],
     focus: usize,
     notice: Option<Notice>,
@@ -31,38 +33,41 @@ impl CompanyForm {
     pub fn register() -> CompanyForm {
         CompanyForm {
             editing: None,
+            kinds_before: String::new(),
             fields: Default::default(),
             focus: 0,
             notice: None,
         }
     }
 
-    pub fn edit(c: &Company) -> CompanyForm {
+    pub fn edit(c: &CompanyView) -> CompanyForm {
         let kinds: Vec<String> = c
             .kinds
             .iter()
             .map(|(k, albo)| match albo {
-                Some(a) => format!("{k}={a}"),
-                None => k.clone(),
+                Some(a) => format!("{}={a}", k.code()),
+                None => k.code().to_string(),
             })
             .collect();
+        let kinds = kinds.join(", ");
         CompanyForm {
             editing: Some(c.codice_fiscale.clone()),
+            kinds_before: kinds.clone(),
             fields: [
                 TextInput::with(&c.codice_fiscale),
                 TextInput::with(&c.name),
                 TextInput::with(c.registered_office.as_deref().unwrap_or("")),
                 TextInput::with(c.pec.as_deref().unwrap_or("")),
-                TextInput::with(&kinds.join(", ")),
+                TextInput::with(&kinds),
             ],
             focus: 1,
             notice: None,
         }
     }
 
-    /// Fields the officer may change: not the codice fiscale, nor (here) the kinds when editing.
+    /// Fields the officer may change: everything but the codice fiscale when editing.
     fn editable(&self, i: usize) -> bool {
-        self.editing.is_none() || (1..=3).contains(&i)
+        self.editing.is_none() || i != 0
     }
 
     fn step(&mut self, forward: bool) {
@@ -82,28 +87,27 @@ impl CompanyForm {
         let value = |i: usize| self.fields[i].value.trim().to_string();
         let optional = |i: usize| Some(value(i)).filter(|v| !v.is_empty());
         let session = desk.session_ref();
+        let kinds = parse_kinds(&value(4));
         let result = match &self.editing {
-            Some(cf) => registry::update_company(
-                &mut desk.store,
-                session,
-                cf,
-                &value(1),
-                optional(2).as_deref(),
-                optional(3).as_deref(),
-            ),
+            Some(cf) => {
+                let kinds_changed = value(4) != self.kinds_before.trim();
+                registry::update_company(
+                    &mut desk.store,
+                    session,
+                    cf,
+                    &value(1),
+                    optional(2).as_deref(),
+                    optional(3).as_deref(),
+                )
+                .and_then(|()| {
+                    if kinds_changed {
+                        registry::set_company_kinds(&mut desk.store, session, cf, &kinds)
+                    } else {
+                        Ok(())
+                    }
+                })
+            }
             None => {
-                // KIND or KIND=register details, separated by commas, as on the command line.
-                let kinds = value(4)
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|k| !k.is_empty())
-                    .map(|k| match k.split_once('=') {
-                        Some((code, albo)) => {
-                            (code.trim().to_string(), Some(albo.trim().to_string()))
-                        }
-                        None => (k.to_string(), None),
-                    })
-                    .collect();
                 let (cf, name, office, pec) = (value(0), value(1), optional(2), optional(3));
                 registry::register_company(
                     &mut desk.store,
@@ -226,11 +230,15 @@ impl Screen for CompanyForm {
             desk.t(t::KIND_CODES),
             style::title(),
         ))];
-        for (code, name, abilitato) in kinds::KINDS.iter() {
-            let star = if *abilitato { "*" } else { " " };
+        for kind in CompanyKind::ALL {
+            let star = if kind.is_soggetto_abilitato() {
+                "*"
+            } else {
+                " "
+            };
             codes.push(Line::from(vec![
-                Span::styled(format!("{star}{code} "), style::good()),
-                Span::styled(name.to_string(), style::dim()),
+                Span::styled(format!("{star}{} ", kind.code()), style::good()),
+                Span::styled(kind.word(desk.lang), style::dim()),
             ]));
         }
         codes.push(Line::from(Span::styled(desk.t(t::KIND_STAR), style::dim())));
@@ -241,4 +249,16 @@ impl Screen for CompanyForm {
             help,
         );
     }
+}
+
+/// KIND or KIND=register details, separated by commas, as on the command line.
+fn parse_kinds(text: &str) -> Vec<(String, Option<String>)> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| match k.split_once('=') {
+            Some((code, albo)) => (code.trim().to_string(), Some(albo.trim().to_string())),
+            None => (k.to_string(), None),
+        })
+        .collect()
 }

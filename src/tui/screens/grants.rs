@@ -10,9 +10,9 @@ use ratatui::widgets::{Paragraph, Row, TableState};
 use ratatui::Frame;
 
 use super::{Action, Screen};
-use crate::i18n::tui_text as t;
-use crate::registry::{grants, profiles};
-use crate::store::grants::Grant;
+use crate::i18n::{tui_text as t, Word};
+use crate::registry::views::{self, CompanyView, GrantRow};
+use crate::registry::{grants, GrantState};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
@@ -28,8 +28,8 @@ enum Purpose {
 
 pub struct Grants {
     company_cf: String,
-    company_name: String,
-    rows: Vec<Grant>,
+    company: Option<CompanyView>,
+    rows: Vec<GrantRow>,
     overdue: HashSet<i64>,
     state: TableState,
     modal: Option<Modal<Purpose>>,
@@ -40,7 +40,7 @@ impl Grants {
     pub fn new(desk: &mut Desk, company_cf: &str) -> Grants {
         let mut screen = Grants {
             company_cf: company_cf.to_string(),
-            company_name: String::new(),
+            company: None,
             rows: Vec::new(),
             overdue: HashSet::new(),
             state: TableState::default(),
@@ -69,8 +69,12 @@ impl Grants {
                 let unit = parts.next().map(str::trim).filter(|u| !u.is_empty());
                 grants::add(store, session, &self.company_cf, cf, profile, unit).map(|_| ())
             }
-            Purpose::Revoke(id) => grants::change_state(store, session, id, "revocata", text),
-            Purpose::Suspend(id) => grants::change_state(store, session, id, "sospesa", text),
+            Purpose::Revoke(id) => {
+                grants::change_state(store, session, id, GrantState::Revoked, text)
+            }
+            Purpose::Suspend(id) => {
+                grants::change_state(store, session, id, GrantState::Suspended, text)
+            }
             Purpose::End(id) => {
                 let format = time::macros::format_description!("[year]-[month]-[day]");
                 match time::Date::parse(text.trim(), &format) {
@@ -144,21 +148,13 @@ impl Screen for Grants {
     }
 
     fn resume(&mut self, desk: &mut Desk) {
-        self.company_name = desk
-            .store
-            .company(&self.company_cf)
-            .ok()
-            .flatten()
-            .map(|c| c.name)
-            .unwrap_or_default();
-        match desk.store.grants(&self.company_cf) {
+        self.company = views::company(&desk.store, &self.company_cf).ok().flatten();
+        match views::grants_of(&desk.store, &self.company_cf) {
             Ok(rows) => self.rows = rows,
-            Err(e) => self.notice = Some(Notice::error(e.to_string())),
+            Err(e) => self.notice = Some(Notice::error(desk.refusal(&e))),
         }
         // Overdue is the store's rule (five days after the end of the relationship).
-        self.overdue = desk
-            .store
-            .overdue_grants(desk.today())
+        self.overdue = views::overdue_grants(&desk.store, desk.today())
             .unwrap_or_default()
             .into_iter()
             .filter(|g| g.company_cf == self.company_cf)
@@ -183,10 +179,10 @@ impl Screen for Grants {
             .iter()
             .map(|g| {
                 let overdue = self.overdue.contains(&g.id);
-                let state_style = match g.state.as_str() {
-                    "attiva" => style::good(),
-                    "sospesa" => style::warn(),
-                    _ => style::dim(),
+                let state_style = match g.state {
+                    GrantState::Active => style::good(),
+                    GrantState::Suspended => style::warn(),
+                    GrantState::Revoked => style::dim(),
                 };
                 let end = g.relationship_end.clone().unwrap_or_else(|| "-".into());
                 let end_cell = if overdue {
@@ -197,19 +193,16 @@ impl Screen for Grants {
                 } else {
                     Line::from(end)
                 };
-                let profile = profiles::find(&g.profile)
-                    .map(|p| p.code)
-                    .unwrap_or(&g.profile);
                 Row::new(vec![
                     Line::from(g.id.to_string()),
                     Line::from(format!("{} {}", g.person_name, g.person_cf)),
-                    Line::from(profile.to_string()),
+                    Line::from(g.profile.word(desk.lang)),
                     Line::from(
                         g.unit
                             .clone()
                             .unwrap_or_else(|| desk.t(t::WHOLE_COMPANY).into()),
                     ),
-                    Line::from(Span::styled(g.state.clone(), state_style)),
+                    Line::from(Span::styled(g.state.word(desk.lang), state_style)),
                     end_cell,
                 ])
             })
@@ -219,7 +212,11 @@ impl Screen for Grants {
                 header,
                 rows,
                 grant_columns(table_area.width),
-                format!(" {} · {} ", self.company_name, self.rows.len()),
+                format!(
+                    " {} · {} ",
+                    self.company.as_ref().map(|c| c.name.as_str()).unwrap_or(""),
+                    self.rows.len()
+                ),
             ),
             table_area,
             &mut self.state,

@@ -9,6 +9,8 @@ use ratatui::Frame;
 
 use super::{Action, Screen};
 use crate::i18n::{tui_text as t, Text};
+use crate::registry::views;
+use crate::registry::NominationState;
 use crate::tui::card_desk::CardFault;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
@@ -195,13 +197,11 @@ impl Screen for Home {
 
     fn resume(&mut self, desk: &mut Desk) {
         desk.refresh_session();
-        self.pending = desk.store.nominations_count(Some("in-attesa")).ok();
-        self.overdue = desk
-            .store
-            .overdue_grants(desk.today())
+        self.pending = views::nominations_count(&desk.store, Some(NominationState::Pending)).ok();
+        self.overdue = views::overdue_grants(&desk.store, desk.today())
             .ok()
             .map(|g| g.len());
-        self.companies = desk.store.companies_count("").ok();
+        self.companies = views::companies_count(&desk.store, "").ok();
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
@@ -229,7 +229,7 @@ impl Screen for Home {
                     " ({}) · {} {}",
                     s.officer.codice_fiscale,
                     desk.t(t::SESSION_UNTIL),
-                    s.expires_at.get(11..16).unwrap_or("")
+                    desk.local_clock(&s.expires_at)
                 )),
             ]),
             None => Line::from(Span::styled(desk.t(t::NOT_LOGGED_IN), style::warn())),

@@ -9,11 +9,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Action, Screen};
-use crate::i18n::{sub_indication_text, tui_text as t, Lang};
+use crate::i18n::{sub_indication_text, tui_text as t, Lang, Word};
 use crate::registry::nominations::{self, FormFacts};
+use crate::registry::views::{self, AttachedDocument, CompanyView, NominationRow};
 use crate::registry::RegistryError;
-use crate::store::companies::Company;
-use crate::store::nominations::{AttachedDocument, Nomination};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::modal::{self, Modal, Notice, Outcome};
@@ -27,8 +26,8 @@ enum Purpose {
 
 pub struct NominationDetail {
     id: i64,
-    nomination: Option<Nomination>,
-    company: Option<Company>,
+    nomination: Option<NominationRow>,
+    company: Option<CompanyView>,
     documents: Vec<AttachedDocument>,
     verdict: Option<FormFacts>,
     modal: Option<Modal<Purpose>>,
@@ -138,21 +137,15 @@ impl Screen for NominationDetail {
     }
 
     fn resume(&mut self, desk: &mut Desk) {
-        match desk.store.nomination(self.id) {
+        match views::nomination(&desk.store, self.id) {
             Ok(n) => self.nomination = n,
-            Err(e) => self.notice = Some(Notice::error(e.to_string())),
+            Err(e) => self.notice = Some(Notice::error(desk.refusal(&e))),
         }
         if let Some(n) = &self.nomination {
-            self.company = desk.store.company(&n.company_cf).ok().flatten();
-            self.verdict = desk
-                .store
-                .document(&n.form_sha256)
-                .ok()
-                .flatten()
-                .and_then(|d| d.verification)
-                .and_then(|json| nominations::form_facts(&json));
+            self.company = views::company(&desk.store, &n.company_cf).ok().flatten();
+            self.verdict = views::form_facts(&desk.store, n).ok().flatten();
         }
-        self.documents = desk.store.nomination_documents(self.id).unwrap_or_default();
+        self.documents = views::nomination_documents(&desk.store, self.id).unwrap_or_default();
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
@@ -164,15 +157,10 @@ impl Screen for NominationDetail {
             );
             return;
         };
-        let company_name = self
-            .company
-            .as_ref()
-            .map(|c| c.name.clone())
-            .unwrap_or_default();
         let mut lines = vec![
             Line::from(vec![
                 Span::styled(format!("{}: ", desk.t(t::STATE)), style::title()),
-                Span::styled(n.state.clone(), super::nominations::state_style(&n.state)),
+                Span::styled(n.state.word(lang), super::nominations::state_style(n.state)),
                 Span::raw(
                     n.reason
                         .as_deref()
@@ -181,32 +169,37 @@ impl Screen for NominationDetail {
                 ),
             ]),
             Line::from(format!(
-                "{}: {} {}",
+                "{}: {} ({})",
                 desk.t(t::COMPANY),
-                n.company_cf,
-                company_name
+                n.company_name,
+                n.company_cf
             )),
-            Line::from(format!("{}: {}", desk.t(t::ADMINISTRATOR), n.admin_cf)),
+            Line::from(format!(
+                "{}: {} ({})",
+                desk.t(t::ADMINISTRATOR),
+                n.admin_name,
+                n.admin_cf
+            )),
             Line::from(format!(
                 "{}: {}",
                 desk.t(t::SUBMITTED),
-                crate::cli::human::time_display(&n.submitted_at)
+                desk.local_time(&n.submitted_at)
             )),
             Line::from(""),
         ];
         match &self.verdict {
             Some(v) => {
                 lines.push(verdict_line(v, lang));
-                let reps: Vec<&(String, String, String)> = self
+                let reps = self
                     .company
                     .as_ref()
-                    .map(|c| c.representatives.iter().collect())
+                    .map(|c| c.representatives.as_slice())
                     .unwrap_or_default();
                 for signer in &v.signers {
                     let (cf, name) = (&signer.codice_fiscale, &signer.name);
-                    let rep = reps.iter().find(|(rcf, _, _)| rcf == cf);
+                    let rep = reps.iter().find(|r| &r.codice_fiscale == cf);
                     let (mark, s) = match rep {
-                        Some((_, _, role)) => (format!("✓ {role}"), style::good()),
+                        Some(r) => (format!("✓ {}", r.role.word(lang)), style::good()),
                         None => (desk.t(t::NOT_A_REPRESENTATIVE).to_string(), style::bad()),
                     };
                     lines.push(Line::from(vec![
@@ -226,8 +219,13 @@ impl Screen for NominationDetail {
             style::title(),
         )));
         if let Some(c) = &self.company {
-            for (cf, who, role) in &c.representatives {
-                lines.push(Line::from(format!("  {who} ({cf}) · {role}")));
+            for r in &c.representatives {
+                lines.push(Line::from(format!(
+                    "  {} ({}) · {}",
+                    r.name,
+                    r.codice_fiscale,
+                    r.role.word(lang)
+                )));
             }
         }
         lines.push(Line::from(""));
@@ -244,7 +242,7 @@ impl Screen for NominationDetail {
             lines.push(Line::from(format!(
                 "  {} ({}, {} {}){expiry} · {}…",
                 d.original_name,
-                d.kind,
+                d.kind.word(lang),
                 d.size,
                 desk.t(crate::i18n::verify_text::BYTES),
                 d.sha256.get(..12).unwrap_or("")

@@ -3,23 +3,29 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Constraint;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Row, TableState};
 use ratatui::Frame;
 
 use super::{Action, Screen};
-use crate::i18n::tui_text as t;
-use crate::store::nominations::Nomination;
+use crate::i18n::{tui_text as t, Word};
+use crate::registry::views::{self, NominationRow};
+use crate::registry::NominationState;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::widgets::{list_nav, list_view, style};
 
 const PAGE: i64 = 200;
-const FILTERS: [Option<&str>; 4] = [Some("in-attesa"), None, Some("approvata"), Some("respinta")];
+const FILTERS: [Option<NominationState>; 4] = [
+    Some(NominationState::Pending),
+    None,
+    Some(NominationState::Approved),
+    Some(NominationState::Rejected),
+];
 
 pub struct Nominations {
     filter: usize,
-    rows: Vec<Nomination>,
+    rows: Vec<NominationRow>,
     total: i64,
     state: TableState,
     error: Option<String>,
@@ -39,11 +45,11 @@ impl Nominations {
     }
 }
 
-pub fn state_style(state: &str) -> ratatui::style::Style {
+pub fn state_style(state: NominationState) -> ratatui::style::Style {
     match state {
-        "approvata" => style::good(),
-        "respinta" => style::bad(),
-        _ => style::warn(),
+        NominationState::Approved => style::good(),
+        NominationState::Rejected => style::bad(),
+        NominationState::Pending => style::warn(),
     }
 }
 
@@ -85,24 +91,24 @@ impl Screen for Nominations {
     fn resume(&mut self, desk: &mut Desk) {
         let filter = FILTERS[self.filter];
         match (
-            desk.store.nominations_page(filter, 0, PAGE),
-            desk.store.nominations_count(filter),
+            views::nominations_page(&desk.store, filter, 0, PAGE),
+            views::nominations_count(&desk.store, filter),
         ) {
             (Ok(rows), Ok(total)) => {
                 self.rows = rows;
                 self.total = total;
                 self.error = None;
             }
-            (Err(e), _) | (_, Err(e)) => self.error = Some(e.to_string()),
+            (Err(e), _) | (_, Err(e)) => self.error = Some(desk.refusal(&e)),
         }
         list_nav::keep_within(&mut self.state, self.rows.len());
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
         let filter_name = match FILTERS[self.filter] {
-            Some("in-attesa") => desk.t(t::FILTER_PENDING),
-            Some("approvata") => desk.t(t::FILTER_APPROVED),
-            Some(_) => desk.t(t::FILTER_REJECTED),
+            Some(NominationState::Pending) => desk.t(t::FILTER_PENDING),
+            Some(NominationState::Approved) => desk.t(t::FILTER_APPROVED),
+            Some(NominationState::Rejected) => desk.t(t::FILTER_REJECTED),
             None => desk.t(t::FILTER_ALL),
         };
         let header = vec![
@@ -112,17 +118,50 @@ impl Screen for Nominations {
             desk.t(t::ADMINISTRATOR).into(),
             desk.t(t::SUBMITTED).into(),
         ];
+        let narrow = area.width < 100;
         let rows: Vec<Row> = self
             .rows
             .iter()
             .map(|n| {
-                Row::new(vec![
-                    Line::from(n.id.to_string()),
-                    Line::from(Span::styled(n.state.clone(), state_style(&n.state))),
-                    Line::from(n.company_cf.clone()),
-                    Line::from(n.admin_cf.clone()),
-                    Line::from(n.submitted_at.get(..10).unwrap_or("").to_string()),
-                ])
+                // Names first, the codes beside them (dimmed): the officer reads names. On a
+                // narrow screen each row takes two lines so that neither is cut.
+                let state = n.state.word(desk.lang);
+                let state_style = state_style(n.state);
+                let date = Line::from(desk.local_date(&n.submitted_at));
+                if narrow {
+                    let named = |name: &str, cf: &str| {
+                        Text::from(vec![
+                            Line::from(name.to_string()),
+                            Line::from(Span::styled(cf.to_string(), style::dim())),
+                        ])
+                    };
+                    let state_lines: Vec<Line> = wrap_words(state, STATE_WIDTH)
+                        .into_iter()
+                        .map(|l| Line::from(Span::styled(l, state_style)))
+                        .collect();
+                    Row::new(vec![
+                        Text::from(n.id.to_string()),
+                        Text::from(state_lines),
+                        named(&n.company_name, &n.company_cf),
+                        named(&n.admin_name, &n.admin_cf),
+                        Text::from(date),
+                    ])
+                    .height(2)
+                } else {
+                    let named = |name: &str, cf: &str| {
+                        Text::from(Line::from(vec![
+                            Span::raw(format!("{name} ")),
+                            Span::styled(cf.to_string(), style::dim()),
+                        ]))
+                    };
+                    Row::new(vec![
+                        Text::from(n.id.to_string()),
+                        Text::from(Span::styled(state, state_style)),
+                        named(&n.company_name, &n.company_cf),
+                        named(&n.admin_name, &n.admin_cf),
+                        Text::from(date),
+                    ])
+                }
             })
             .collect();
         let title = match &self.error {
@@ -130,20 +169,49 @@ impl Screen for Nominations {
             None => format!(" {filter_name}: {} ", self.total),
         };
         frame.render_stateful_widget(
-            list_view::table(
-                header,
-                rows,
-                [
-                    Constraint::Length(5),
-                    Constraint::Length(10),
-                    Constraint::Length(17),
-                    Constraint::Length(17),
-                    Constraint::Min(10),
-                ],
-                title,
-            ),
+            list_view::table(header, rows, nomination_columns(area.width), title),
             area,
             &mut self.state,
         );
+    }
+}
+
+/// The state column on a narrow screen: the state's words wrap onto the row's two lines.
+const STATE_WIDTH: u16 = 13;
+
+/// `text` in lines of at most `width` characters, broken between words.
+fn wrap_words(text: &str, width: u16) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width as usize => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// Column widths of the queue; they fit the width (see `grants::grant_columns` for why).
+fn nomination_columns(width: u16) -> [Constraint; 5] {
+    if width >= 100 {
+        [
+            Constraint::Length(4),
+            Constraint::Length(25),
+            Constraint::Min(30),
+            Constraint::Length(34),
+            Constraint::Length(10),
+        ]
+    } else {
+        // 4 + 13 + 22 + 20 + 10 and four gaps: 73, inside an 80-column frame.
+        [
+            Constraint::Length(4),
+            Constraint::Length(STATE_WIDTH),
+            Constraint::Min(22),
+            Constraint::Length(20),
+            Constraint::Length(10),
+        ]
     }
 }
