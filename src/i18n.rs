@@ -3,6 +3,7 @@
 use crate::verify::{Indication, SubIndication};
 
 pub mod desk_words;
+pub mod report_words;
 pub mod when;
 pub use desk_words::Word;
 
@@ -18,6 +19,22 @@ pub enum Lang {
 pub struct Text {
     pub it: &'static str,
     pub en: &'static str,
+}
+
+impl Lang {
+    /// English when LC_ALL (or, without it, LANG) names an English locale; Italian otherwise.
+    pub fn from_locale() -> Lang {
+        let locale = std::env::var("LC_ALL")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| std::env::var("LANG").ok())
+            .unwrap_or_default();
+        if locale.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::It
+        }
+    }
 }
 
 impl Text {

@@ -6,6 +6,8 @@ pub mod cli;
 pub mod codice_fiscale;
 pub mod crypto;
 pub mod envelope;
+pub mod exit;
+pub mod extract;
 pub mod i18n;
 pub mod identity;
 pub mod logging;

@@ -2,46 +2,12 @@
 
 use std::fmt::Write;
 
+use crate::i18n::report_words::{qualified_text, signer_name, trusted_text};
 use crate::i18n::{outcome_word, sub_indication_text, verify_text as t, Lang};
 use crate::verify::{CheckStatus, Report, SignatureReport};
 
-pub(crate) fn signer_name(sig: &SignatureReport) -> String {
-    let Some(signer) = &sig.signer else {
-        return "-".into();
-    };
-    match (&signer.given_name, &signer.surname) {
-        (Some(g), Some(s)) => format!("{g} {s}"),
-        _ => signer
-            .common_name
-            .clone()
-            .unwrap_or_else(|| signer.subject.clone()),
-    }
-}
-
 pub(crate) fn time_display(rfc3339: &str) -> String {
     rfc3339.replace('T', " ").replace('Z', " UTC")
-}
-
-/// "Certificato attendibile": chain and validity together, as the desk reads them.
-pub(crate) fn trusted_text(sig: &SignatureReport) -> crate::i18n::Text {
-    match (sig.checks.chain.status, sig.checks.validity.status) {
-        (CheckStatus::Passed, CheckStatus::Passed) => t::TRUSTED_YES,
-        (CheckStatus::Passed | CheckStatus::Warning, _) => t::TRUSTED_EXPIRED,
-        (CheckStatus::Failed, _) => t::TRUSTED_NO,
-        _ => t::TRUSTED_UNKNOWN,
-    }
-}
-
-/// "Certificato qualificato": yes/no with the ETSI label, or not checked.
-pub(crate) fn qualified_text(sig: &SignatureReport, lang: Lang) -> String {
-    let label = sig.checks.qualified.message.split(':').next().unwrap_or("");
-    match sig.checks.qualified.status {
-        CheckStatus::NotChecked | CheckStatus::Indeterminate => {
-            t::TRUSTED_UNKNOWN.get(lang).to_string()
-        }
-        _ if label.starts_with("QE") => format!("{} ({label})", t::QUALIFIED_YES.get(lang)),
-        _ => format!("{} ({label})", t::QUALIFIED_NO.get(lang)),
-    }
 }
 
 fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {

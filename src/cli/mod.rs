@@ -3,7 +3,7 @@
 
 mod card_cmd;
 mod desk_cmd;
-pub(crate) mod extract;
+pub(crate) use crate::extract;
 pub(crate) mod human;
 mod input;
 mod login_cmd;
@@ -14,23 +14,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::i18n::when::parse_when;
 use crate::i18n::Lang;
 
-/// sysexits.h codes, which scripts at the desk already know.
-pub mod exit {
-    pub const OK: i32 = 0;
-    pub const FAILED: i32 = 1;
-    pub const INDETERMINATE: i32 = 2;
-    pub const USAGE: i32 = 64;
-    pub const NO_INPUT: i32 = 66;
-    pub const DATA_ERR: i32 = 65;
-    pub const UNAVAILABLE: i32 = 69;
-    pub const CANT_CREATE: i32 = 73;
-    pub const TEMP_FAIL: i32 = 75;
-    pub const NO_PERM: i32 = 77;
-    pub const CONFIG: i32 = 78;
-    pub const SOFTWARE: i32 = 70;
-}
+pub use crate::exit;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -346,61 +333,48 @@ pub struct VerifyArgs {
     pub files: Vec<PathBuf>,
 }
 
-/// `--at`: RFC 3339, or `YYYY-MM-DD` meaning the end of that day (UTC): a document registered
-/// that day existed by then, and a certificate that expired during it is not given the benefit.
-pub(crate) fn parse_when(text: &str) -> Result<time::OffsetDateTime, String> {
-    use time::format_description::well_known::Rfc3339;
-    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
-        return Ok(t);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text, &format)
-        .map(|d| d.with_hms(23, 59, 59).unwrap_or(d.midnight()).assume_utc())
-        .map_err(|_| format!("«{text}» is not a date (YYYY-MM-DD) or an RFC 3339 time"))
-}
-
 fn db_path(db: &Option<PathBuf>, data_dir: &std::path::Path) -> PathBuf {
     db.clone()
         .unwrap_or_else(|| crate::store::default_path(data_dir))
 }
 
-/// Runs the command line and returns the process exit code.
-pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = match e.kind() {
-                clap::error::ErrorKind::DisplayHelp
-                | clap::error::ErrorKind::DisplayVersion
-                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => exit::OK,
-                _ => exit::USAGE,
-            };
-            let _ = e.print();
-            return code;
-        }
-    };
-    let data_dir = cli
-        .data_dir
-        .clone()
-        .unwrap_or_else(crate::trust::store::default_data_dir);
-    let db = db_path(&cli.db, &data_dir);
-    let Some(command) = cli.command else {
-        if std::fs::create_dir_all(&data_dir).is_ok() {
-            crate::logging::init_to_file(&data_dir.join("sportello.log"));
-        }
-        let options = crate::tui::Options {
-            db,
-            data_dir,
-            lang: cli.lang.unwrap_or_else(locale_lang),
+/// Parses the arguments; `Err` carries the exit code when there is nothing to run (help,
+/// version, a usage error, already printed).
+pub fn parse() -> Result<Cli, i32> {
+    Cli::try_parse().map_err(|e| {
+        let code = match e.kind() {
+            clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayVersion
+            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => exit::OK,
+            _ => exit::USAGE,
         };
-        return crate::tui::run(
-            &options,
-            Box::new(crate::tui::card_desk::LiveCards::new(
-                options.data_dir.clone(),
-            )),
-        );
+        let _ = e.print();
+        code
+    })
+}
+
+impl Cli {
+    /// Where the trust store and the database live.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(crate::trust::store::default_data_dir)
+    }
+
+    /// The desk database.
+    pub fn db(&self) -> PathBuf {
+        db_path(&self.db, &self.data_dir())
+    }
+}
+
+/// Runs `command` and returns the process exit code. Without a command there is nothing
+/// for the command line to do: the binary opens the screens instead.
+pub fn run(cli: Cli) -> i32 {
+    let data_dir = cli.data_dir();
+    let db = cli.db();
+    let Some(command) = cli.command else {
+        return exit::USAGE;
     };
-    crate::logging::init();
     // Scripts rely on Italian output unless asked: the locale applies to the screens only.
     let lang = cli.lang.unwrap_or_default();
     match command {
@@ -438,19 +412,5 @@ pub fn run() -> i32 {
         ),
         Command::Logout => login_cmd::logout(&db, lang),
         Command::Policy { value, .. } => desk_cmd::policy(&value, &db, lang),
-    }
-}
-
-/// English when LC_ALL (or, without it, LANG) names an English locale; Italian otherwise.
-fn locale_lang() -> Lang {
-    let locale = std::env::var("LC_ALL")
-        .ok()
-        .filter(|v| !v.is_empty())
-        .or_else(|| std::env::var("LANG").ok())
-        .unwrap_or_default();
-    if locale.starts_with("en") {
-        Lang::En
-    } else {
-        Lang::It
     }
 }

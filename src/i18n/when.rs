@@ -4,6 +4,19 @@
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+/// `--at`: RFC 3339, or `YYYY-MM-DD` meaning the end of that day (UTC): a document registered
+/// that day existed by then, and a certificate that expired during it is not given the benefit.
+pub fn parse_when(text: &str) -> Result<time::OffsetDateTime, String> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(t);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &format)
+        .map(|d| d.with_hms(23, 59, 59).unwrap_or(d.midnight()).assume_utc())
+        .map_err(|_| format!("«{text}» is not a date (YYYY-MM-DD) or an RFC 3339 time"))
+}
+
 /// The desk's zone: the system's (TZ, /etc/localtime), UTC when none can be read.
 pub fn system_zone() -> TimeZone {
     TimeZone::try_system().unwrap_or(TimeZone::UTC)

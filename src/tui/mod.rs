@@ -67,23 +67,23 @@ pub fn run(options: &Options, card: Box<dyn CardDesk>) -> i32 {
                 "{}: {e}",
                 crate::i18n::tui_text::CANNOT_OPEN_DB.get(options.lang)
             );
-            return crate::cli::exit::NO_INPUT;
+            return crate::exit::NO_INPUT;
         }
     };
     let mut screen = match terminal::enter() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("terminal: {e}");
-            return crate::cli::exit::FAILED;
+            return crate::exit::FAILED;
         }
     };
     let outcome = event_loop(&mut screen, &mut app, &rx);
     terminal::restore();
     match outcome {
-        Ok(()) => crate::cli::exit::OK,
+        Ok(()) => crate::exit::OK,
         Err(e) => {
             eprintln!("terminal: {e}");
-            crate::cli::exit::FAILED
+            crate::exit::FAILED
         }
     }
 }

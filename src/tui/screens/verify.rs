@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use super::verify_tree::{self, Node};
 use super::{Action, Screen};
-use crate::cli::extract::{extract_document, ExtractError};
+use crate::extract::{extract_document, ExtractError};
 use crate::i18n::{cli_text, outcome_word, tui_text as t, verify_text as vt};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
@@ -220,7 +220,7 @@ impl Verify {
         head.push(Line::from(format!(
             "{}: {}{asserted}",
             desk.t(vt::VALIDATION_TIME),
-            crate::cli::human::time_display(&report.validation_time)
+            desk.local_time(&report.validation_time)
         )));
         head.push(Line::from(match &report.content {
             Some(c) => format!(
@@ -260,7 +260,7 @@ impl Verify {
         );
         let selected = self.tree.selected().and_then(|i| nodes.get(i).copied());
         frame.render_widget(
-            Paragraph::new(verify_tree::details(report, selected, lang))
+            Paragraph::new(verify_tree::details(report, selected, lang, &desk.zone))
                 .wrap(Wrap { trim: false })
                 .block(
                     Block::default()
@@ -305,14 +305,16 @@ impl Screen for Verify {
             match outcome {
                 Outcome::Open | Outcome::Cancelled | Outcome::Confirmed(_) => {}
                 Outcome::Text(Purpose::Extract, dir) => self.extract(&dir, desk),
-                Outcome::Text(Purpose::AtDate, text) => match crate::cli::parse_when(text.trim()) {
-                    Ok(at) => {
-                        if let Some(path) = self.verified().map(|v| v.path.clone()) {
-                            self.start(path, Some(at), desk);
+                Outcome::Text(Purpose::AtDate, text) => {
+                    match crate::i18n::when::parse_when(text.trim()) {
+                        Ok(at) => {
+                            if let Some(path) = self.verified().map(|v| v.path.clone()) {
+                                self.start(path, Some(at), desk);
+                            }
                         }
+                        Err(_) => self.notice = Some(Notice::error(desk.t(t::BAD_DATE))),
                     }
-                    Err(_) => self.notice = Some(Notice::error(desk.t(t::BAD_DATE))),
-                },
+                }
             }
             return Action::None;
         }

@@ -4,10 +4,12 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::cli::human::{qualified_text, signer_name, time_display, trusted_text};
+use crate::i18n::report_words::{qualified_text, signer_name, trusted_text};
+use crate::i18n::when;
 use crate::i18n::{outcome_word, sub_indication_text, tui_text as tt, verify_text as t, Lang};
 use crate::tui::widgets::style;
 use crate::verify::{Check, CheckStatus, Report, SignatureReport};
+use jiff::tz::TimeZone;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Node {
@@ -103,7 +105,8 @@ fn check_line(name: &str, check: &Check, lang: Lang) -> Line<'static> {
     ])
 }
 
-fn signature_details(sig: &SignatureReport, lang: Lang) -> Vec<Line<'static>> {
+fn signature_details(sig: &SignatureReport, lang: Lang, zone: &TimeZone) -> Vec<Line<'static>> {
+    let time_display = |t: &str| when::date_time(t, zone);
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{}: ", t::OUTCOME.get(lang)), style::title()),
         Span::styled(
@@ -198,9 +201,14 @@ fn signature_details(sig: &SignatureReport, lang: Lang) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn details(report: &Report, node: Option<Node>, lang: Lang) -> Vec<Line<'static>> {
+pub fn details(
+    report: &Report,
+    node: Option<Node>,
+    lang: Lang,
+    zone: &TimeZone,
+) -> Vec<Line<'static>> {
     match node {
-        Some(Node::Signature(i, _)) => signature_details(&report.signatures[i], lang),
+        Some(Node::Signature(i, _)) => signature_details(&report.signatures[i], lang, zone),
         Some(Node::Level(i)) => {
             let level = &report.levels[i];
             let mut lines = vec![
