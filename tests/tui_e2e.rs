@@ -350,7 +350,11 @@ fn officer_logs_in_approves_a_nomination_and_reads_the_audit_log() {
     // The queue: the nomination for ACME, whose form its legal representative signed.
     desk.keys(&["4"]);
     let queue = desk.wait_for_text("Pending: 2", SCREEN);
-    let rows: Vec<&str> = queue.lines().filter(|l| l.contains("in-attesa")).collect();
+    // States in words, and the company's name beside its code.
+    let rows: Vec<&str> = queue
+        .lines()
+        .filter(|l| l.contains("awaiting approval"))
+        .collect();
     let acme = rows
         .iter()
         .position(|l| l.contains("00743110157"))
@@ -359,10 +363,10 @@ fn officer_logs_in_approves_a_nomination_and_reads_the_audit_log() {
         desk.keys(&["Down"]);
     }
     desk.keys(&["Enter"]);
-    let detail = desk.wait_for_text("Company: 00743110157", SCREEN);
-    assert!(detail.contains("State: in-attesa"), "{detail}");
+    let detail = desk.wait_for_text("(00743110157)", SCREEN);
+    assert!(detail.contains("State: awaiting approval"), "{detail}");
     assert!(
-        detail.contains("(BNCGNN70C15L219B) ✓ legale-rappresentante"),
+        detail.contains("(BNCGNN70C15L219B) ✓ legal representative"),
         "the form should be signed by the legal representative:\n{detail}"
     );
 
@@ -371,7 +375,7 @@ fn officer_logs_in_approves_a_nomination_and_reads_the_audit_log() {
     desk.wait_for_text("approve anyway?", SCREEN);
     desk.keys(&["y"]);
     let detail = desk.wait_for_text("Nomination approved.", SCREEN);
-    assert!(detail.contains("State: approvata"), "{detail}");
+    assert!(detail.contains("State: approved"), "{detail}");
 
     desk.keys(&["Escape"]);
     desk.wait_for_text("Pending: 1", SCREEN);

@@ -123,8 +123,8 @@ impl Screen for Nominations {
             .rows
             .iter()
             .map(|n| {
-                // Names first, the codes beside them (dimmed): the officer reads names. On a
-                // narrow screen each row takes two lines so that neither is cut.
+                // Names beside the codes (dimmed). On a narrow screen each row takes two
+                // lines so that neither is cut.
                 let state = n.state.word(desk.lang);
                 let state_style = state_style(n.state);
                 let date = Line::from(desk.local_date(&n.submitted_at));
@@ -148,10 +148,11 @@ impl Screen for Nominations {
                     ])
                     .height(2)
                 } else {
+                    // The code first: it has a fixed width, a long name is cut instead.
                     let named = |name: &str, cf: &str| {
                         Text::from(Line::from(vec![
-                            Span::raw(format!("{name} ")),
-                            Span::styled(cf.to_string(), style::dim()),
+                            Span::styled(format!("{cf} "), style::dim()),
+                            Span::raw(name.to_string()),
                         ]))
                     };
                     Row::new(vec![
