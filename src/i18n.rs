@@ -582,6 +582,8 @@ pub mod tui_text {
     pub const NO_READERS: Text = Text::new("Nessun lettore collegato.", "No reader connected.");
     pub const NO_READER: Text = Text::new("Lettore non trovato", "Reader not found");
     pub const NO_CARD: Text = Text::new("nessuna carta", "no card");
+    pub const READERS_WITHOUT_CARD: Text =
+        Text::new("Lettori senza carta:", "Readers without a card:");
     pub const CARD_PRESENT: Text = Text::new("carta inserita", "card inserted");
     pub const CARD_UNKNOWN: Text = Text::new("carta non riconosciuta", "unknown card");
     pub const OFFICER: Text = Text::new("Operatore", "Officer");

@@ -459,8 +459,10 @@ fn wrong_pin_shows_the_tries_left_and_a_pulled_card_shows_on_home() {
     card.remove();
     let pulled = Instant::now();
     let reader = claim.reader_name.clone();
+    // The rig has many readers: the home screen lists those with a card and counts the
+    // empty ones, so the pulled card's reader leaves the list.
     desk.wait_for("the pulled card on the home screen", PULLED, |s| {
-        home_reader_line(s, &reader).is_some_and(|l| l.contains(": no card"))
+        s.contains("Readers without a card:") && home_reader_line(s, &reader).is_none()
     });
     eprintln!("pulled card shown after {:?}", pulled.elapsed());
 

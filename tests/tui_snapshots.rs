@@ -287,6 +287,27 @@ fn home() {
     );
 }
 
+/// A desk with many readers lists the one with a card and counts the empty ones.
+#[test]
+fn home_many_readers() {
+    scenario(
+        "home_many_readers",
+        || {
+            let names: Vec<String> = (0..16)
+                .map(|i| format!("Lettore sportello {} {:02}", i / 2, i % 2))
+                .collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let sim = Simulated::new(&names);
+            sim.insert(
+                "Lettore sportello 6 01",
+                demo_card(3, Some("cns-infocamere")),
+            );
+            sim
+        },
+        &[],
+    );
+}
+
 #[test]
 fn home_help() {
     scenario("home_help", no_card, &[Type("?")]);

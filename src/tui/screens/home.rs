@@ -28,6 +28,9 @@ const MENU: [Text; 8] = [
     t::MENU_LOGOUT,
 ];
 
+/// Up to this many readers every one is listed; beyond, only those with a card.
+const LIST_EVERY_READER_UP_TO: usize = 3;
+
 pub struct Home {
     menu: ListState,
     pending: Option<i64>,
@@ -95,24 +98,38 @@ impl Home {
                 desk.t(t::NO_READERS),
                 style::warn(),
             ))],
-            Some(Ok(readers)) => readers
-                .iter()
-                .map(|r| {
-                    let (text, s) = match &r.card {
-                        None => (desk.t(t::NO_CARD).to_string(), style::dim()),
-                        Some(card) => match &card.profile {
-                            Some(p) => {
-                                (format!("{} ({p})", desk.t(t::CARD_PRESENT)), style::good())
-                            }
-                            None => (desk.t(t::CARD_UNKNOWN).to_string(), style::warn()),
-                        },
-                    };
-                    Line::from(vec![
-                        Span::raw(format!("{}: ", r.name)),
-                        Span::styled(text, s),
-                    ])
-                })
-                .collect(),
+            Some(Ok(readers)) => {
+                // With many readers (a desk with a hub, the test rig) the empty ones are
+                // counted, not listed, so the card the officer just inserted shows at once.
+                let list_all = readers.len() <= LIST_EVERY_READER_UP_TO;
+                let mut lines: Vec<Line<'static>> = readers
+                    .iter()
+                    .filter(|r| list_all || r.card.is_some())
+                    .map(|r| {
+                        let (text, s) = match &r.card {
+                            None => (desk.t(t::NO_CARD).to_string(), style::dim()),
+                            Some(card) => match &card.profile {
+                                Some(p) => {
+                                    (format!("{} ({p})", desk.t(t::CARD_PRESENT)), style::good())
+                                }
+                                None => (desk.t(t::CARD_UNKNOWN).to_string(), style::warn()),
+                            },
+                        };
+                        Line::from(vec![
+                            Span::raw(format!("{}: ", r.name)),
+                            Span::styled(text, s),
+                        ])
+                    })
+                    .collect();
+                let empty = readers.iter().filter(|r| r.card.is_none()).count();
+                if !list_all && empty > 0 {
+                    lines.push(Line::from(Span::styled(
+                        format!("{} {empty}", desk.t(t::READERS_WITHOUT_CARD)),
+                        style::dim(),
+                    )));
+                }
+                lines
+            }
         }
     }
 
