@@ -7,7 +7,12 @@
 #   scripts/run.sh FILE...    verifies signed files against the Italian Trusted List instead.
 #   scripts/run.sh --lang en  the desk screen in English.
 # SPORTELLO_DEMO=1 forces the demo even when a reader is present.
-# Runs as root or with sudo (packages, and the demo's private pcscd).
+# SPORTELLO_PREBUILT=DIR uses DIR/sportello and DIR/examples/{card_emulator,demo_seed} instead of
+# building (the tests run the demo with their own build); SPORTELLO_DEMO_PORT picks the rig
+# reader the demo card goes into (default 40000, "Sportello VPCD 0 00 00").
+# Runs as root or with sudo (packages, and the demo's private pcscd). The demo leaves nothing
+# running when the desk is closed: its card emulator ends, and the pcscd it started stops
+# (a pcscd that was already running before the demo is left as it was).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -24,9 +29,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "== building (release)"
-cargo build --release --quiet --bin sportello --example card_emulator --example demo_seed
-bin=target/release/sportello
+if [ -n "${SPORTELLO_PREBUILT:-}" ]; then
+  built=$SPORTELLO_PREBUILT
+else
+  echo "== building (release)"
+  cargo build --release --quiet --bin sportello --example card_emulator --example demo_seed
+  built=target/release
+fi
+bin=$built/sportello
 shared=${SPORTELLO_SHARED:-../shared}
 lists=()
 if [ -f "$shared/trust/EU-LOTL_seq332_2023-09-27.xml" ]; then
@@ -49,24 +59,46 @@ if [ "${SPORTELLO_DEMO:-}" != 1 ] && [ "$(real_readers)" -gt 0 ]; then
   exec "$bin" "$@"
 fi
 
-demo=$(mktemp -d /tmp/sportello-demo.XXXXXX)
+demo=$(mktemp -d "${TMPDIR:-/tmp}/sportello-demo.XXXXXX")
 chmod 700 "$demo"
+port=${SPORTELLO_DEMO_PORT:-40000}
+index=$((port - 40000))
+reader="Sportello VPCD $((index / 2)) 00 0$((index % 2))"
 echo "== DEMO (materiale di prova, NON VALIDO) in $demo"
-$SUDO ./scripts/pcscd-rig.sh start
-target/release/examples/card_emulator --port 40000 --card cns --material "$demo/card" \
+
+# Whatever the demo starts, it stops on the way out: on a normal quit, an error, Ctrl-C or a
+# closed terminal.
+emulator=""
+started_pcscd=0
+finish() {
+  if [ -n "$emulator" ]; then
+    kill "$emulator" 2>/dev/null || true
+    wait "$emulator" 2>/dev/null || true
+  fi
+  if [ "$started_pcscd" = 1 ]; then
+    $SUDO ./scripts/pcscd-rig.sh stop >/dev/null || true
+  fi
+}
+trap finish EXIT
+trap 'exit 130' INT TERM HUP
+
+if ! ./scripts/pcscd-rig.sh status >/dev/null 2>&1; then
+  $SUDO ./scripts/pcscd-rig.sh start
+  started_pcscd=1
+fi
+"$built/examples/card_emulator" --port "$port" --card cns --material "$demo/card" \
   </dev/null >"$demo/card.log" 2>&1 &
 emulator=$!
-trap 'kill $emulator 2>/dev/null || true' EXIT
 for _ in $(seq 200); do
   [ -f "$demo/card/test-ca.pem" ] && grep -q inserted "$demo/card.log" && break
   kill -0 $emulator 2>/dev/null || { cat "$demo/card.log"; exit 1; }
   sleep 0.1
 done
 # The demo desk trusts the demo card's CA (and the real Trusted Lists when ../shared has them).
-target/release/examples/demo_seed "$demo" "${lists[@]}" "$demo/card/test-ca.pem"
+"$built/examples/demo_seed" "$demo" "${lists[@]}" "$demo/card/test-ca.pem"
 cat <<EOF
 
-  Carta dimostrativa CNS di MARIO ROSSI nel lettore "Sportello VPCD 0 00 00": PIN 12345678.
+  Carta dimostrativa CNS di MARIO ROSSI nel lettore "$reader": PIN 12345678.
   Accedere con la carta, aprire le richieste di nomina, approvare; q per uscire.
   (Demo card of MARIO ROSSI: PIN 12345678. Add --lang en for English.)
 

@@ -473,3 +473,110 @@ fn wrong_pin_shows_the_tries_left_and_a_pulled_card_shows_on_home() {
     desk.assert_never_showed(WRONG_PIN);
     eprintln!("wrong PIN and pulled card: {:?}", started.elapsed());
 }
+
+/// Pids of the running processes whose command line holds every one of `parts`.
+fn processes_with(parts: &[&str]) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                let line = String::from_utf8_lossy(&c).replace('\0', " ");
+                parts.iter().all(|p| line.contains(p))
+            })
+        })
+        .collect()
+}
+
+fn pcscd_pids() -> Vec<u32> {
+    let mut pids: Vec<u32> = std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "pcscd")
+        })
+        .collect();
+    pids.sort();
+    pids
+}
+
+/// The demo as a user runs it (scripts/run.sh with the demo card in a rig reader): the desk
+/// opens with the emulated card; once the officer quits, nothing the demo started is still
+/// running, and the pcscd it found running (the rig's) is left as it was. (The demo stops a
+/// pcscd it started itself; that case would need the machine's only pcscd stopped first,
+/// which a shared test machine cannot allow.)
+#[test]
+fn the_demo_leaves_nothing_running() {
+    let started = Instant::now();
+    let claim = rig::claim_reader();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let built = desk_binary()
+        .parent()
+        .expect("the desk binary is in a directory")
+        .to_path_buf();
+    demo_seed_binary();
+    assert!(
+        built.join("examples/card_emulator").is_file(),
+        "examples/card_emulator is missing: build it first with `cargo build --locked --examples`"
+    );
+    let pcscd_before = pcscd_pids();
+    assert!(
+        !pcscd_before.is_empty(),
+        "the card rig's pcscd should be running"
+    );
+
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/run.sh");
+    let port_arg = format!("SPORTELLO_DEMO_PORT={}", claim.port);
+    let mut desk = Terminal::start(
+        dir.path(),
+        Path::new("env"),
+        &[
+            &format!("SPORTELLO_PREBUILT={}", built.display()),
+            "SPORTELLO_DEMO=1",
+            &port_arg,
+            // No trusted lists to import: the demo card's CA is enough, and it is quicker.
+            &format!("SPORTELLO_SHARED={}", dir.path().join("none").display()),
+            &format!("TMPDIR={}", dir.path().display()),
+            "bash",
+            &script.display().to_string(),
+            "--lang",
+            "en",
+        ],
+    );
+    desk.wait_for_text("Enter to open the desk", Duration::from_secs(60));
+    let port = format!("--port {}", claim.port);
+    let emulator = processes_with(&["card_emulator", &port]);
+    assert_eq!(
+        emulator.len(),
+        1,
+        "the demo's card emulator should be running"
+    );
+    desk.keys(&["Enter"]);
+    wait_home_with_card(&mut desk, &claim.reader_name);
+
+    desk.keys(&["q"]);
+    let (status, modes) = desk.wait_exit(SCREEN);
+    assert_eq!(status, 0, "the demo's exit status");
+    desk.assert_terminal_restored(&modes);
+    // Everything the demo starts works in its folder, made under our TMPDIR.
+    let demo_folder = format!("{}/sportello-demo.", dir.path().display());
+    let left = processes_with(&[&demo_folder]);
+    assert!(
+        left.is_empty(),
+        "processes of the demo still run after it quit: {left:?}"
+    );
+    assert!(
+        !std::path::Path::new(&format!("/proc/{}", emulator[0])).exists(),
+        "the demo's card emulator still runs"
+    );
+    assert_eq!(
+        pcscd_pids(),
+        pcscd_before,
+        "the demo must leave the pcscd it found as it was"
+    );
+    eprintln!("demo run and quit: {:?}", started.elapsed());
+}
