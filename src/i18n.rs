@@ -798,9 +798,32 @@ pub mod tui_text {
     pub const RELATIONSHIP_END: Text = Text::new("Fine rapporto", "Relationship end");
     pub const OVERDUE: Text = Text::new("IN RITARDO", "OVERDUE");
     pub const ADD_GRANT_TITLE: Text = Text::new("Nuova abilitazione", "New grant");
-    pub const ADD_GRANT_HINT: Text = Text::new(
-        "CODICE-FISCALE PROFILO [UNITÀ], es. VRDLCU85M41F205J co-gestione Sede",
-        "CODICE-FISCALE PROFILE [UNIT], e.g. VRDLCU85M41F205J co-gestione Sede",
+    pub const COLLABORATOR_CF: Text = Text::new(
+        "Codice fiscale del collaboratore (cittadino registrato)",
+        "Collaborator's codice fiscale (registered citizen)",
+    );
+    pub const PROFILES_ALLOWED_BY_KINDS: Text = Text::new(
+        "profili consentiti dalle tipologie dell'azienda",
+        "profiles the company's kinds allow",
+    );
+    pub const LEVEL: Text = Text::new("Livello", "Level");
+    pub const ONLY_LEVEL: Text = Text::new(
+        "l'unico per questo profilo",
+        "the only one for this profile",
+    );
+    pub const KEY_ADD_PROCURATORE: Text = Text::new("procuratore", "procuratore");
+    pub const ADD_PROCURATORE_TITLE: Text = Text::new("Nuovo procuratore", "New procuratore");
+    pub const PROCURATORE_CF: Text = Text::new(
+        "Codice fiscale del procuratore (persona già registrata)",
+        "The procuratore's codice fiscale (a registered person)",
+    );
+    pub const PROCURA_FILE: Text = Text::new(
+        "File della procura (percorso: .pdf .p7m .jpg .png)",
+        "The procura's file (path: .pdf .p7m .jpg .png)",
+    );
+    pub const PROCURA_UNREADABLE: Text = Text::new(
+        "File della procura non leggibile",
+        "Cannot read the procura's file",
     );
     pub const REVOKE_TITLE: Text = Text::new("Revoca l'abilitazione", "Revoke the grant");
     pub const SUSPEND_TITLE: Text = Text::new("Sospendi l'abilitazione", "Suspend the grant");

@@ -198,6 +198,7 @@ fn demo_card(tries_left: u8, profile: Option<&str>) -> SimulatedCard {
     }
 }
 
+#[derive(Clone, Copy)]
 enum Step {
     Key(KeyCode),
     Ctrl(char),
@@ -275,7 +276,7 @@ fn no_card() -> Simulated {
     Simulated::new(&["Lettore sportello 00 00"])
 }
 
-use KeyCode::{Down, Enter};
+use KeyCode::{Down, Enter, Tab};
 use Step::{Ctrl, Key, Type};
 
 #[test]
@@ -458,6 +459,64 @@ fn grants_overdue() {
     );
 }
 
+/// The grant form: a profile among those the company's kinds allow (a traineeship promoter
+/// may grant the promoter's profiles), then the unit level and a unit.
+#[test]
+fn grant_form_new() {
+    scenario(
+        "grant_form_new",
+        no_card,
+        &[
+            Type("5"),
+            Type("formazione"),
+            Key(Enter),
+            Type("n"),
+            Type("VRDLCU85M41F205J"),
+            Key(Tab),
+            Key(KeyCode::Right),
+            Key(KeyCode::Right),
+            Key(KeyCode::Right),
+            Key(KeyCode::Right),
+            Key(KeyCode::Right),
+            Key(KeyCode::Right),
+            Key(Tab),
+        ],
+    );
+}
+
+#[test]
+fn procuratore_form() {
+    scenario(
+        "procuratore_form",
+        no_card,
+        &[
+            Type("3"),
+            Type("acme"),
+            Key(Enter),
+            Type("p"),
+            Type("BNCGNN70C15L219B"),
+        ],
+    );
+}
+
+/// Editing a company: every field but the codice fiscale, the kinds included.
+#[test]
+fn company_form_edit() {
+    scenario(
+        "company_form_edit",
+        no_card,
+        &[
+            Type("3"),
+            Type("studio"),
+            Key(Enter),
+            Type("e"),
+            Key(Down),
+            Key(Down),
+            Key(Down),
+        ],
+    );
+}
+
 #[test]
 fn audit_log() {
     scenario("audit_log", no_card, &[Type("6")]);
@@ -535,4 +594,149 @@ fn ctrl_c_quits_everywhere() {
     assert!(!app.should_quit(), "q is a letter in the search field");
     app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(app.should_quit());
+}
+
+/// The forms save through the registry: a grant chosen in the grant form (profile allowed
+/// by the company's kinds, at a unit), a procuratore with the procura's file, and the
+/// company's kinds edited.
+#[test]
+fn the_desk_forms_save_through_the_registry() {
+    use sportello::registry::views;
+    use sportello::registry::{CompanyKind, GrantState, Profile, RepresentativeRole};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, session) = common::officer_in_session(dir.path());
+    let db = dir.path().join("desk.db");
+    sportello::store::write_session_file(&db, session.0).expect("session file");
+    let cf = company_cf(9);
+    registry::register_company(
+        &mut store,
+        Some(session),
+        &CompanyRequest {
+            codice_fiscale: &cf,
+            name: "Scuola Tirocini Srl",
+            registered_office: None,
+            pec: None,
+            kinds: vec![
+                ("datore-privato".into(), None),
+                (
+                    "promotore-tirocinio".into(),
+                    Some("Accreditamento 1/2024".into()),
+                ),
+            ],
+        },
+    )
+    .expect("company");
+    registry::add_unit(&mut store, Some(session), &cf, "Filiale Trento").expect("unit");
+    add_person(
+        &mut store,
+        Some(session),
+        "VRDLCU85M41F205J",
+        "VERDI",
+        "LUCIA",
+        true,
+    )
+    .expect("person");
+    add_person(
+        &mut store,
+        Some(session),
+        "RSSMRA80A01H501U",
+        "ROSSI",
+        "MARIO",
+        false,
+    )
+    .expect("person");
+    let procura = dir.path().join("procura-rossi.pdf");
+    std::fs::write(&procura, b"procura notarile (prova)").expect("procura");
+    drop(store);
+
+    let (mut app, rx) = tui::build(
+        &tui::Options {
+            db,
+            data_dir: dir.path().to_path_buf(),
+            lang: Lang::It,
+        },
+        Box::new(no_card()),
+    )
+    .expect("app");
+    tui::settle(&mut app, &rx, Duration::from_secs(10));
+    let mut keys = |steps: &[Step]| {
+        for step in steps {
+            let events = match step {
+                Step::Key(code) => vec![KeyEvent::new(*code, KeyModifiers::NONE)],
+                Step::Ctrl(c) => vec![KeyEvent::new(KeyCode::Char(*c), KeyModifiers::CONTROL)],
+                Step::Type(text) => text
+                    .chars()
+                    .map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+                    .collect(),
+            };
+            for e in events {
+                app.handle_key(e);
+            }
+        }
+    };
+    let right = Key(KeyCode::Right);
+    // Grants → the company → new: VERDI, the 7th allowed profile (tirocini-compilatore, a
+    // unit-only profile), the second unit.
+    keys(&[
+        Type("5"),
+        Type("scuola"),
+        Key(Enter),
+        Type("n"),
+        Type("VRDLCU85M41F205J"),
+        Key(Tab),
+    ]);
+    keys(&[
+        right,
+        right,
+        right,
+        right,
+        right,
+        right,
+        Key(Tab),
+        right,
+        Ctrl('s'),
+    ]);
+    // Back home, then the company → procuratore with the procura's file.
+    keys(&[Key(KeyCode::Esc), Key(KeyCode::Esc), Key(KeyCode::Esc)]);
+    keys(&[
+        Type("3"),
+        Type("scuola"),
+        Key(Enter),
+        Type("p"),
+        Type("RSSMRA80A01H501U"),
+    ]);
+    let path = procura.display().to_string();
+    keys(&[Key(Tab), Ctrl('u'), Type(path.leak()), Key(Enter)]);
+    // Edit → the kinds field: add accreditato-servizi-lavoro.
+    keys(&[Type("e"), Key(Down), Key(Down), Key(Down)]);
+    keys(&[Type(", accreditato-servizi-lavoro"), Ctrl('s')]);
+
+    let store = &app.desk.store;
+    let grants = views::grants_of(store, &cf).expect("grants");
+    assert_eq!(grants.len(), 1, "{grants:?}");
+    assert_eq!(grants[0].profile, Profile::TirociniCompilatore);
+    assert_eq!(grants[0].unit.as_deref(), Some("Filiale Trento"));
+    assert_eq!(grants[0].state, GrantState::Active);
+    assert_eq!(grants[0].person_cf, "VRDLCU85M41F205J");
+    let company = views::company(store, &cf).expect("read").expect("company");
+    assert!(
+        company
+            .representatives
+            .iter()
+            .any(|r| r.codice_fiscale == "RSSMRA80A01H501U"
+                && r.role == RepresentativeRole::Procuratore),
+        "{:?}",
+        company.representatives
+    );
+    assert!(
+        company
+            .kind_values()
+            .contains(&CompanyKind::AccreditatoServiziLavoro),
+        "{:?}",
+        company.kinds
+    );
+    assert!(company.allowed_profiles().contains(&Profile::ReteAttiva));
+    let check = store.audit_verify().expect("audit");
+    assert!(check.first_broken.is_none());
 }

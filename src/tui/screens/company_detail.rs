@@ -72,6 +72,7 @@ impl Screen for CompanyDetail {
             keys::main("e", t::KEY_EDIT),
             keys::main("u", t::KEY_ADD_UNIT),
             keys::main("r", t::KEY_ADD_REP),
+            keys::main("p", t::KEY_ADD_PROCURATORE),
             keys::main("a", t::KEY_GRANTS),
             keys::main("Esc", t::KEY_BACK),
         ]
@@ -112,6 +113,14 @@ impl Screen for CompanyDetail {
                 ));
                 Action::None
             }
+            KeyCode::Char('p') => match &self.company {
+                Some(c) => Action::Push(Box::new(super::procuratore_form::ProcuratoreForm::new(
+                    &c.codice_fiscale,
+                    &c.name,
+                    &desk.start_dir,
+                ))),
+                None => Action::None,
+            },
             KeyCode::Char('a') => {
                 Action::Push(Box::new(super::grants::Grants::new(desk, &self.cf)))
             }

@@ -20,7 +20,6 @@ use crate::tui::widgets::{list_nav, list_view, style};
 
 #[derive(Clone)]
 enum Purpose {
-    Add,
     Revoke(i64),
     Suspend(i64),
     End(i64),
@@ -62,13 +61,6 @@ impl Grants {
         let session = desk.session_ref();
         let store = &mut desk.store;
         let result = match purpose {
-            Purpose::Add => {
-                // "CF PROFILE [UNIT]": the unit may contain spaces, so it takes the rest.
-                let mut parts = text.trim().splitn(3, char::is_whitespace);
-                let (cf, profile) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                let unit = parts.next().map(str::trim).filter(|u| !u.is_empty());
-                grants::add(store, session, &self.company_cf, cf, profile, unit).map(|_| ())
-            }
             Purpose::Revoke(id) => {
                 grants::change_state(store, session, id, GrantState::Revoked, text)
             }
@@ -125,7 +117,11 @@ impl Screen for Grants {
             KeyCode::Up => list_nav::up(&mut self.state),
             KeyCode::Down => list_nav::down(&mut self.state, self.rows.len()),
             KeyCode::Char('n') => {
-                self.modal = prompt(Purpose::Add, t::ADD_GRANT_TITLE, t::ADD_GRANT_HINT)
+                if let Some(company) = &self.company {
+                    return Action::Push(Box::new(super::grant_form::GrantForm::new(
+                        company.clone(),
+                    )));
+                }
             }
             KeyCode::Char('r') => {
                 if let Some(id) = self.selected() {
