@@ -2,6 +2,7 @@
 
 use crate::verify::{Indication, SubIndication};
 
+pub mod check_words;
 pub mod desk_words;
 pub mod report_words;
 pub mod when;

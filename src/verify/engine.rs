@@ -14,6 +14,7 @@ use super::algorithms::{DigestAlgorithm, SignatureScheme};
 use super::asn1_time::rfc3339;
 use super::attributes::{self, CertReference, Signed};
 use super::chain::{self, ChainStatus};
+use super::check_message::CheckMessage as M;
 use super::crypto_policy;
 use super::digest::{digest, Hasher};
 use super::keys::public_key_kind;
@@ -98,18 +99,20 @@ impl<'a> ContentDigests<'a> {
 }
 
 fn unchecked_checks() -> Checks {
-    let later = |what: &str| Check::not_checked(format!("{what} not checked"));
+    let later =
+        |what: &str| Check::not_checked(format!("{what} not checked")).saying(M::NotChecked);
     Checks {
-        format: Check::passed("the signature structure is readable"),
+        format: Check::passed("the signature structure is readable").saying(M::StructureReadable),
         digest: later("content digest"),
         signature: later("signature value"),
         signed_attributes: later("signed attributes"),
-        chain: Check::not_checked("the certificate chain was not checked against a trust store"),
+        chain: Check::not_checked("the certificate chain was not checked against a trust store")
+            .saying(M::NotChecked),
         validity: later("certificate validity"),
-        revocation: Check::not_checked("revocation was not checked"),
-        timestamp: Check::not_checked("time-stamps were not checked"),
+        revocation: Check::not_checked("revocation was not checked").saying(M::NotChecked),
+        timestamp: Check::not_checked("time-stamps were not checked").saying(M::NotChecked),
         crypto_policy: later("cryptographic policy"),
-        qualified: Check::not_checked("qualified status was not checked"),
+        qualified: Check::not_checked("qualified status was not checked").saying(M::NotChecked),
     }
 }
 
@@ -214,33 +217,40 @@ impl<'a> Judge<'_, 'a> {
                     signed_data_missing = true;
                     checks.digest = Check::indeterminate(
                         "detached signature: the signed document is not in the envelope",
-                    );
+                    )
+                    .saying(M::DetachedContent);
                 }
                 (Some(Err(e)), _) => {
                     format_errors.push(e.clone());
                     checks.digest = Check::failed(format!("the content cannot be read: {e}"));
                 }
                 (Some(Ok(_)), None) => {
-                    checks.digest = Check::failed("the message-digest attribute is missing");
+                    checks.digest = Check::failed("the message-digest attribute is missing")
+                        .saying(M::DigestAttributeMissing);
                 }
                 (Some(Ok(actual)), Some(declared)) if actual == *declared => {
                     checks.digest = Check::passed(format!(
                         "{} of the content matches message-digest",
                         alg.name()
-                    ));
+                    ))
+                    .saying(M::DigestMatches {
+                        algorithm: alg.name().to_string(),
+                    });
                 }
                 (Some(Ok(_)), Some(_)) => {
                     hash_failure = true;
                     checks.digest = Check::failed(format!(
                         "{} of the content differs from message-digest: the document was changed after signing",
                         alg.name()
-                    ));
+                    ))
+                    .saying(M::DigestDiffers { algorithm: alg.name().to_string() });
                 }
             },
             (Some(_), None) => {
                 checks.digest = Check::passed(
                     "no signed attributes: the signature covers the content directly",
-                );
+                )
+                .saying(M::DigestCoveredDirectly);
             }
         }
 
@@ -304,14 +314,16 @@ impl<'a> Judge<'_, 'a> {
                     SignatureOutcome::Valid => Check::new(
                         if mismatch.is_some() { CheckStatus::Warning } else { CheckStatus::Passed },
                         with_note(format!("{} verifies", scheme.name())),
-                    ),
+                    )
+                    .saying(M::SignatureVerifies { scheme: scheme.name().to_string() }),
                     SignatureOutcome::ValidOverDer => Check::new(
                         if mismatch.is_some() { CheckStatus::Warning } else { CheckStatus::Passed },
                         with_note(format!(
                             "{} verifies over the DER encoding of the signed attributes (the file carries BER)",
                             scheme.name()
                         )),
-                    ),
+                    )
+                    .saying(M::SignatureVerifiesOverDer { scheme: scheme.name().to_string() }),
                     SignatureOutcome::ValidAfterResort => Check::warning(with_note(format!(
                         "{} verifies only after sorting the signed attributes into DER order",
                         scheme.name()
@@ -327,6 +339,7 @@ impl<'a> Judge<'_, 'a> {
                             _ => None,
                         };
                         Check::failed(with_note(format!("{reason}{}", also.unwrap_or_default())))
+                            .saying(M::SignatureInvalid)
                     }
                     SignatureOutcome::CannotCheck(reason) => Check::indeterminate(reason),
                 };
@@ -342,19 +355,29 @@ impl<'a> Judge<'_, 'a> {
                     "the certificate is valid only from {}",
                     rfc3339(not_before)
                 ))
+                .saying(M::CertificateNotYetValid {
+                    not_before: rfc3339(not_before),
+                })
             } else if at > not_after {
                 Check::failed(format!(
                     "the certificate expired on {} (no proof that the signature is older)",
                     rfc3339(not_after)
                 ))
+                .saying(M::CertificateExpired {
+                    not_after: rfc3339(not_after),
+                })
             } else {
                 Check::passed(format!(
                     "the certificate is valid until {}",
                     rfc3339(not_after)
                 ))
+                .saying(M::CertificateValidUntil {
+                    not_after: rfc3339(not_after),
+                })
             };
         } else {
-            checks.validity = Check::indeterminate("no signer certificate");
+            checks.validity =
+                Check::indeterminate("no signer certificate").saying(M::NoSignerCertificate);
         }
 
         // The certificate path, when a trust store is given.
@@ -376,13 +399,16 @@ impl<'a> Judge<'_, 'a> {
         };
         if let Some(outcome) = &chain_outcome {
             checks.chain = match outcome.status {
-                ChainStatus::Trusted => Check::passed(outcome.message.clone()),
+                ChainStatus::Trusted => {
+                    Check::passed(outcome.message.clone()).saying(M::ChainTrusted)
+                }
                 ChainStatus::Expired | ChainStatus::NotYetValid => {
                     Check::warning(outcome.message.clone())
                 }
-                ChainStatus::NoChain | ChainStatus::ConstraintsFailure => {
-                    Check::failed(outcome.message.clone())
+                ChainStatus::NoChain => {
+                    Check::failed(outcome.message.clone()).saying(M::ChainNotFound)
                 }
+                ChainStatus::ConstraintsFailure => Check::failed(outcome.message.clone()),
             };
             if outcome.status == ChainStatus::Trusted {
                 checks.revocation = Check::indeterminate(
@@ -426,6 +452,7 @@ impl<'a> Judge<'_, 'a> {
             Check::indeterminate("algorithms not recognised")
         } else {
             Check::passed("algorithms and key size acceptable at the validation time")
+                .saying(M::AlgorithmsAcceptable)
         };
 
         let tokens = si

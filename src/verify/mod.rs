@@ -7,6 +7,7 @@ pub use crate::envelope::asn1_time;
 
 pub mod attributes;
 pub mod chain;
+pub mod check_message;
 pub mod crypto_policy;
 pub mod engine;
 pub mod media;
@@ -17,5 +18,6 @@ pub mod signature_check;
 pub mod signer_cert;
 pub mod tst;
 
+pub use check_message::CheckMessage;
 pub use engine::{verify_bytes, VerifyOptions};
 pub use report::{Check, CheckStatus, Indication, Report, SignatureReport, SubIndication};

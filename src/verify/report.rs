@@ -63,8 +63,11 @@ pub enum CheckStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub status: CheckStatus,
-    /// English; the screens translate by status and key.
+    /// English, for JSON and logs; the screens say `key` in the officer's language.
     pub message: String,
+    /// What the check found, as a value (absent: only `message` says it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<super::CheckMessage>,
 }
 
 impl Check {
@@ -72,7 +75,13 @@ impl Check {
         Check {
             status,
             message: message.into(),
+            key: None,
         }
+    }
+    /// The same check, with its finding as a value for the screens.
+    pub fn saying(mut self, key: super::CheckMessage) -> Self {
+        self.key = Some(key);
+        self
     }
     pub fn passed(message: impl Into<String>) -> Self {
         Check::new(CheckStatus::Passed, message)

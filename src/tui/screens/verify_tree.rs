@@ -5,7 +5,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::i18n::report_words::{qualified_text, signer_name, trusted_text};
-use crate::i18n::when;
+use crate::i18n::{check_words, when};
 use crate::i18n::{outcome_word, sub_indication_text, tui_text as tt, verify_text as t, Lang};
 use crate::tui::widgets::style;
 use crate::verify::{Check, CheckStatus, Report, SignatureReport};
@@ -94,14 +94,19 @@ fn status_word(status: CheckStatus, lang: Lang) -> &'static str {
     }
 }
 
-fn check_line(name: &str, check: &Check, lang: Lang) -> Line<'static> {
+fn check_line(name: &str, check: &Check, lang: Lang, zone: &TimeZone) -> Line<'static> {
+    // The finding in the officer's language; the English message when it has no key.
+    let said = match &check.key {
+        Some(key) => check_words::check_text(key, lang, zone),
+        None => check.message.clone(),
+    };
     Line::from(vec![
         Span::styled(
             format!("{:<8} ", status_word(check.status, lang)),
             style::check(check.status),
         ),
         Span::styled(format!("{name}: "), style::title()),
-        Span::raw(check.message.clone()),
+        Span::raw(said),
     ])
 }
 
@@ -196,7 +201,7 @@ fn signature_details(sig: &SignatureReport, lang: Lang, zone: &TimeZone) -> Vec<
         (t::CHECK_CRYPTO, &c.crypto_policy),
         (tt::CHECK_QUALIFIED, &c.qualified),
     ] {
-        lines.push(check_line(name.get(lang), check, lang));
+        lines.push(check_line(name.get(lang), check, lang, zone));
     }
     lines
 }
