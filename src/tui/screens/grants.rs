@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Row, TableState};
 use ratatui::Frame;
 
@@ -170,6 +170,7 @@ impl Screen for Grants {
             desk.t(t::STATE).into(),
             desk.t(t::RELATIONSHIP_END).into(),
         ];
+        let widths = GrantWidths::for_width(table_area.width);
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -180,34 +181,47 @@ impl Screen for Grants {
                     GrantState::Suspended => style::warn(),
                     GrantState::Revoked => style::dim(),
                 };
+                // Two lines a row, so that names, codes and profiles are never cut.
                 let end = g.relationship_end.clone().unwrap_or_else(|| "-".into());
                 let end_cell = if overdue {
-                    Line::from(Span::styled(
-                        format!("{end} {}", desk.t(t::OVERDUE)),
-                        style::bad(),
-                    ))
+                    Text::from(vec![
+                        Line::from(Span::styled(end, style::bad())),
+                        Line::from(Span::styled(desk.t(t::OVERDUE), style::bad())),
+                    ])
                 } else {
-                    Line::from(end)
+                    Text::from(end)
                 };
+                let wrapped = |text: &str, width: u16| {
+                    Text::from(
+                        list_view::wrap_words(text, width)
+                            .into_iter()
+                            .map(Line::from)
+                            .collect::<Vec<_>>(),
+                    )
+                };
+                let unit = g
+                    .unit
+                    .clone()
+                    .unwrap_or_else(|| desk.t(t::WHOLE_COMPANY).into());
                 Row::new(vec![
-                    Line::from(g.id.to_string()),
-                    Line::from(format!("{} {}", g.person_name, g.person_cf)),
-                    Line::from(g.profile.word(desk.lang)),
-                    Line::from(
-                        g.unit
-                            .clone()
-                            .unwrap_or_else(|| desk.t(t::WHOLE_COMPANY).into()),
-                    ),
-                    Line::from(Span::styled(g.state.word(desk.lang), state_style)),
+                    Text::from(g.id.to_string()),
+                    Text::from(vec![
+                        Line::from(g.person_name.clone()),
+                        Line::from(Span::styled(g.person_cf.clone(), style::dim())),
+                    ]),
+                    wrapped(g.profile.word(desk.lang), widths.profile),
+                    wrapped(&unit, widths.unit),
+                    Text::from(Span::styled(g.state.word(desk.lang), state_style)),
                     end_cell,
                 ])
+                .height(2)
             })
             .collect();
         frame.render_stateful_widget(
             list_view::table(
                 header,
                 rows,
-                grant_columns(table_area.width),
+                widths.constraints(),
                 format!(
                     " {} · {} ",
                     self.company.as_ref().map(|c| c.name.as_str()).unwrap_or(""),
@@ -235,26 +249,38 @@ impl Screen for Grants {
 /// Column widths of the grants table. They must fit the width: constraints that cannot all
 /// hold leave the layout solver free to pick any compromise, and it does not always pick
 /// the same one (the 80-column screen came out differently from run to run).
-fn grant_columns(width: u16) -> [Constraint; 6] {
-    if width >= 100 {
+struct GrantWidths {
+    collaborator: u16,
+    profile: u16,
+    unit: u16,
+}
+
+impl GrantWidths {
+    fn for_width(width: u16) -> GrantWidths {
+        if width >= 100 {
+            GrantWidths {
+                collaborator: 24,
+                profile: 34,
+                unit: 16,
+            }
+        } else {
+            // 4 + 16 + 19 + 12 + 9 + 13 and five column gaps: 78, inside an 80-column frame.
+            GrantWidths {
+                collaborator: 16,
+                profile: 19,
+                unit: 12,
+            }
+        }
+    }
+
+    fn constraints(&self) -> [Constraint; 6] {
         [
             Constraint::Length(4),
-            Constraint::Min(24),
-            Constraint::Length(20),
-            Constraint::Length(14),
+            Constraint::Min(self.collaborator),
+            Constraint::Length(self.profile),
+            Constraint::Length(self.unit),
             Constraint::Length(9),
-            Constraint::Length(22),
-        ]
-    } else {
-        // 4 + 14 + 15 + 11 + 9 + 20 and five column gaps: 78, inside an 80-column frame; the
-        // end date keeps room for its overdue mark.
-        [
-            Constraint::Length(4),
-            Constraint::Min(14),
-            Constraint::Length(15),
-            Constraint::Length(11),
-            Constraint::Length(9),
-            Constraint::Length(20),
+            Constraint::Length(13),
         ]
     }
 }

@@ -135,7 +135,7 @@ impl Screen for Nominations {
                             Line::from(Span::styled(cf.to_string(), style::dim())),
                         ])
                     };
-                    let state_lines: Vec<Line> = wrap_words(state, STATE_WIDTH)
+                    let state_lines: Vec<Line> = list_view::wrap_words(state, STATE_WIDTH)
                         .into_iter()
                         .map(|l| Line::from(Span::styled(l, state_style)))
                         .collect();
@@ -179,21 +179,6 @@ impl Screen for Nominations {
 
 /// The state column on a narrow screen: the state's words wrap onto the row's two lines.
 const STATE_WIDTH: u16 = 13;
-
-/// `text` in lines of at most `width` characters, broken between words.
-fn wrap_words(text: &str, width: u16) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width as usize => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
 
 /// Column widths of the queue; they fit the width (see `grants::grant_columns` for why).
 fn nomination_columns(width: u16) -> [Constraint; 5] {

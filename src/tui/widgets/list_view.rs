@@ -30,3 +30,18 @@ pub fn table<'a>(
         .row_highlight_style(style::selected())
         .block(Block::default().borders(Borders::ALL).title(title))
 }
+
+/// `text` in lines of at most `width` characters, broken between words.
+pub fn wrap_words(text: &str, width: u16) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width as usize => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
