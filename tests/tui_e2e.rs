@@ -390,8 +390,9 @@ fn officer_logs_in_approves_a_nomination_and_reads_the_audit_log() {
             .lines()
             .any(|l| l.contains(&format!(" {action} ")) && l.contains(entity))
     };
-    assert!(has_row("nomination.approve", "nomination:"), "{audit}");
-    assert!(has_row("login", "officer:RSSMRA80A01H501U"), "{audit}");
+    // Actions in words.
+    assert!(has_row("nomination approved", "nomination:"), "{audit}");
+    assert!(has_row("card login", "officer:RSSMRA80A01H501U"), "{audit}");
     // The newest row is selected: its summary records the officer's confirmation.
     assert!(audit.contains("the officer confirmed"), "{audit}");
 

@@ -3,7 +3,8 @@
 
 use super::{Lang, Text};
 use crate::registry::{
-    CompanyKind, DocumentKind, GrantState, Level, NominationState, Profile, RepresentativeRole,
+    AuditAction, CompanyKind, DocumentKind, GrantState, Level, NominationState, Profile,
+    RepresentativeRole,
 };
 
 /// A registry value with its name in both languages.
@@ -161,6 +162,34 @@ impl Word for Profile {
     }
 }
 
+impl Word for AuditAction {
+    fn text(self) -> Text {
+        use AuditAction::*;
+        match self {
+            OfficerAdd => Text::new("nuovo operatore", "officer added"),
+            Login => Text::new("accesso con la carta", "card login"),
+            LoginRefused => Text::new("accesso negato", "login refused"),
+            Logout => Text::new("uscita", "logout"),
+            CompanyRegister => Text::new("azienda registrata", "company registered"),
+            CompanyUpdate => Text::new("azienda modificata", "company updated"),
+            CompanyKinds => Text::new("tipologie modificate", "kinds changed"),
+            UnitAdd => Text::new("nuova unità", "unit added"),
+            PersonAdd => Text::new("persona registrata", "person registered"),
+            RepresentativeAdd => Text::new("nuovo rappresentante", "representative added"),
+            NominationSubmit => Text::new("richiesta presentata", "nomination submitted"),
+            NominationApprove => Text::new("richiesta approvata", "nomination approved"),
+            NominationReject => Text::new("richiesta respinta", "nomination rejected"),
+            NominationReplace => Text::new("richiesta sostituita", "nomination replaced"),
+            GrantAdd => Text::new("abilitazione concessa", "grant added"),
+            GrantRevoke => Text::new("abilitazione revocata", "grant revoked"),
+            GrantSuspend => Text::new("abilitazione sospesa", "grant suspended"),
+            GrantEnd => Text::new("fine rapporto registrata", "relationship end recorded"),
+            PolicySet => Text::new("regola modificata", "policy changed"),
+            TrustImport => Text::new("certificati di fiducia importati", "trust imported"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +237,7 @@ mod tests {
         );
         check(CompanyKind::ALL, CompanyKind::code, CompanyKind::from_code);
         check(Profile::ALL, Profile::code, Profile::from_code);
+        check(AuditAction::ALL, AuditAction::code, AuditAction::from_code);
     }
 
     #[test]

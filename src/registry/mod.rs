@@ -14,7 +14,7 @@ pub mod vocabulary;
 
 pub use kinds::CompanyKind;
 pub use profiles::{Level, Profile};
-pub use vocabulary::{DocumentKind, GrantState, NominationState, RepresentativeRole};
+pub use vocabulary::{AuditAction, DocumentKind, GrantState, NominationState, RepresentativeRole};
 
 use crate::codice_fiscale::{CfError, CodiceFiscale};
 use crate::store::audit::{self, Entry};

@@ -43,3 +43,30 @@ stored_codes! {
         Other = "other",
     }
 }
+
+stored_codes! {
+    /// What an audit row records (its `action`). Rows of actions this version does not know
+    /// (a newer desk's) keep their code on screen.
+    pub enum AuditAction {
+        OfficerAdd = "officer.add",
+        Login = "login",
+        LoginRefused = "login.refused",
+        Logout = "logout",
+        CompanyRegister = "company.register",
+        CompanyUpdate = "company.update",
+        CompanyKinds = "company.kinds",
+        UnitAdd = "unit.add",
+        PersonAdd = "person.add",
+        RepresentativeAdd = "representative.add",
+        NominationSubmit = "nomination.submit",
+        NominationApprove = "nomination.approve",
+        NominationReject = "nomination.reject",
+        NominationReplace = "nomination.replace",
+        GrantAdd = "grant.add",
+        GrantRevoke = "grant.revoke",
+        GrantSuspend = "grant.suspend",
+        GrantEnd = "grant.end",
+        PolicySet = "policy.set",
+        TrustImport = "trust.import",
+    }
+}

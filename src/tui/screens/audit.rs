@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, TableState, Wrap};
 use ratatui::Frame;
 
 use super::{Action, Screen};
-use crate::i18n::{tui_text as t, Lang};
+use crate::i18n::{tui_text as t, Lang, Word};
 use crate::registry::views::{self, AuditRow, ChainCheck};
+use crate::registry::AuditAction;
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::Msg;
@@ -137,7 +138,10 @@ impl Screen for Audit {
                 Row::new(vec![
                     r.seq.to_string(),
                     desk.local_time(&r.at),
-                    r.action.clone(),
+                    // In words when this version knows the action, else its code.
+                    AuditAction::from_code(&r.action)
+                        .map(|a| a.word(desk.lang).to_string())
+                        .unwrap_or_else(|| r.action.clone()),
                     r.entity.clone(),
                 ])
             })
@@ -149,7 +153,7 @@ impl Screen for Audit {
                 [
                     Constraint::Length(5),
                     Constraint::Length(24),
-                    Constraint::Length(20),
+                    Constraint::Length(24),
                     Constraint::Min(10),
                 ],
                 format!(
