@@ -166,8 +166,10 @@ impl Terminal {
     /// Waits for the program to end; its exit status and the terminal modes (`stty -a`)
     /// after it.
     fn wait_exit(&mut self, timeout: Duration) -> (i32, String) {
+        // `stty -a` prints several lines: wait for the local modes too (icanon or -icanon),
+        // not just the first line, or a capture between them reads as raw mode.
         let screen = self.wait_for("the desk's exit", timeout, |s| {
-            s.contains(EXITED) && s.contains("speed")
+            s.contains(EXITED) && s.contains("speed") && s.contains("icanon")
         });
         let after = &screen[screen.find(EXITED).unwrap_or(0) + EXITED.len()..];
         let status = after
