@@ -9,6 +9,7 @@ pub mod apdu;
 mod auth;
 pub mod cie;
 pub mod cns;
+mod cns_signing_key;
 mod error;
 pub mod files;
 mod operations;
@@ -31,6 +32,7 @@ mod test_card;
 
 pub use auth::{authenticate_on, AuthCheck, AuthCheckKind, AuthEvidence, Verdict};
 pub use cie::{ChipCheck, ChipVerdict};
+pub use cns_signing_key::CnsSigningKey;
 pub use error::CardError;
 pub use operations::{authenticate, csca_store, pin_status, read_card, read_card_with};
 pub use pcsc_transport::PcscReader;
