@@ -73,7 +73,7 @@ fn code(e: &CardError) -> i32 {
     }
 }
 
-fn fail(e: &CardError, lang: Lang) -> i32 {
+pub(super) fn fail(e: &CardError, lang: Lang) -> i32 {
     log::error!("card: {e}");
     eprintln!("{}", t::error(e, lang));
     code(e)
@@ -203,7 +203,11 @@ fn describe(event: &CardEvent, profiles: &Profiles, lang: Lang) -> String {
 }
 
 /// The named reader, or the only one holding a card.
-fn choose_reader(profiles: &Profiles, reader: Option<&str>, lang: Lang) -> Result<String, i32> {
+pub(super) fn choose_reader(
+    profiles: &Profiles,
+    reader: Option<&str>,
+    lang: Lang,
+) -> Result<String, i32> {
     if let Some(r) = reader {
         return Ok(r.to_string());
     }
@@ -327,7 +331,7 @@ fn render_reading(r: &CardReading, lang: Lang) -> String {
     out
 }
 
-fn read_pin(from_stdin: bool, lang: Lang) -> Result<Pin, i32> {
+pub(super) fn read_pin(from_stdin: bool, lang: Lang) -> Result<Pin, i32> {
     let unreadable = |e: std::io::Error| {
         log::error!("reading the PIN: {e}");
         eprintln!("{}", t::PIN_UNREADABLE.get(lang));

@@ -7,6 +7,7 @@ pub(crate) mod extract;
 pub(crate) mod human;
 mod input;
 mod login_cmd;
+mod sign_cmd;
 mod trust_cmd;
 mod verify_cmd;
 
@@ -89,6 +90,8 @@ pub enum Command {
     /// Smart cards: readers, reading, holder authentication.
     #[command(subcommand)]
     Card(card_cmd::CardCommand),
+    /// Sign a document (CAdES-BES .p7m), or add a signature to an envelope.
+    Sign(sign_cmd::SignArgs),
     /// Open a desk session with the officer's card (PIN, challenge, certificate checks).
     Login {
         #[arg(long, value_name = "NAME")]
@@ -437,6 +440,7 @@ pub fn run() -> i32 {
             lang,
         ),
         Command::Logout => login_cmd::logout(&db, lang),
+        Command::Sign(args) => sign_cmd::run(&args, &data_dir, lang),
         Command::Policy { value, .. } => desk_cmd::policy(&value, &db, lang),
     }
 }
