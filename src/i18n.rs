@@ -470,6 +470,71 @@ pub mod card_text {
                     "Cancelled.".into()
                 }
             }
+            CardError::Pkcs11Module { module, reason } => {
+                if it {
+                    format!("Il modulo PKCS#11 {module} non si carica ({reason}).")
+                } else {
+                    format!("The PKCS#11 module {module} does not load ({reason}).")
+                }
+            }
+            CardError::Pkcs11Failure {
+                module,
+                operation,
+                reason,
+            } => {
+                if it {
+                    format!("Il modulo PKCS#11 {module} ha rifiutato l'operazione ({operation}: {reason}).")
+                } else {
+                    format!("The PKCS#11 module {module} refused the operation ({operation}: {reason}).")
+                }
+            }
+            CardError::TokenNotFound { module, token } if token.is_empty() => {
+                if it {
+                    format!("Nessun token presente per il modulo {module}: inserire la carta o il token.")
+                } else {
+                    format!("No token present for module {module}: insert the card or token.")
+                }
+            }
+            CardError::TokenNotFound { module, token } => {
+                if it {
+                    format!("Nessun token «{token}» per il modulo {module}.")
+                } else {
+                    format!("No token «{token}» for module {module}.")
+                }
+            }
+            CardError::TokenAmbiguous { tokens, .. } => {
+                if it {
+                    format!(
+                        "Sono presenti più token ({}): indicare quale con --token.",
+                        tokens.join(", ")
+                    )
+                } else {
+                    format!(
+                        "Several tokens are present ({}): choose one with --token.",
+                        tokens.join(", ")
+                    )
+                }
+            }
+            CardError::NoKey { token, what } => {
+                if it {
+                    format!("Il token «{token}» non ha una chiave utilizzabile ({what}).")
+                } else {
+                    format!("Token «{token}» has no usable key ({what}).")
+                }
+            }
+            CardError::CiePinFormat => {
+                if it {
+                    "Per la CIE con il modulo PKCS#11 si digitano solo le ultime 4 cifre del PIN \
+                     (il PIN completo ha 8 cifre). Il PIN non è stato inviato alla carta: un PIN \
+                     di altra lunghezza consumerebbe un tentativo."
+                        .into()
+                } else {
+                    "For the CIE through the PKCS#11 module type only the last 4 digits of the PIN \
+                     (the full PIN has 8 digits). The PIN was not sent to the card: a PIN of another \
+                     length would cost a try."
+                        .into()
+                }
+            }
         }
     }
 }

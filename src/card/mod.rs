@@ -16,6 +16,7 @@ mod operations;
 mod pcsc_transport;
 pub mod personal_data;
 mod pin;
+pub mod pkcs11;
 pub mod profile;
 mod profiles_load;
 mod readers;
@@ -38,7 +39,7 @@ pub use operations::{authenticate, csca_store, pin_status, read_card, read_card_
 pub use pcsc_transport::PcscReader;
 pub use personal_data::PersonalData;
 pub use pin::{Pin, PinStatus};
-pub use profile::{Driver, Profile, ProfileError, SignPath};
+pub use profile::{Driver, Pkcs11Pin, Pkcs11Rules, Profile, ProfileError, SignPath};
 pub use profiles_load::{default_dirs, parse_hex, parse_profiles, Profiles};
 pub use readers::{list_readers, presence as card_presence, CardPresence, ReaderStatus};
 pub use reading::{read_on, CardKind, CardReading, CertificateSummary};

@@ -70,6 +70,11 @@ fn code(e: &CardError) -> i32 {
         | CardError::CfMismatch { .. }
         | CardError::AuthenticationFailed(_) => exit::FAILED,
         CardError::Cancelled => exit::OK,
+        CardError::Pkcs11Module { .. } => exit::UNAVAILABLE,
+        CardError::Pkcs11Failure { .. } => exit::TEMP_FAIL,
+        CardError::TokenNotFound { .. } => exit::NO_INPUT,
+        CardError::TokenAmbiguous { .. } | CardError::CiePinFormat => exit::USAGE,
+        CardError::NoKey { .. } => exit::DATA_ERR,
     }
 }
 

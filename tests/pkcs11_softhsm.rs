@@ -1,0 +1,342 @@
+//! PKCS#11 keys on real SoftHSM2 tokens, in-process through cryptoki: the signing key of a
+//! token (RSA-2048, P-256, P-384), keys that need the PIN for every signature, a token shaped
+//! like the CIE (key `CIE0`, 4-digit PIN), and the bad paths (wrong PIN, a PIN refused before
+//! it reaches the token, a token without a key, a module that does not load). Every signature
+//! is checked with the certificate's key by the product's own signature math.
+//!
+//! SoftHSM reads SOFTHSM2_CONF once per process (at C_Initialize): this binary makes one
+//! token folder with several tokens, told apart by label.
+
+mod support;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use cryptoki::session::SessionState;
+use der::{Decode, Encode};
+use sportello::card::pkcs11::{self, KeyChoice, KeyRequest, PinRule, Pkcs11Key};
+use sportello::card::signing_key::{KeyKind, SigningKey};
+use sportello::card::{CardError, Pin};
+use sportello::crypto::algorithms::{DigestAlgorithm, SignatureScheme};
+use sportello::crypto::digest::digest;
+use sportello::crypto::signature_math::verify_digest;
+use support::softhsm::{KeySpec, SoftHsm, CIE_PIN, MODULE, PIN};
+
+struct Tokens {
+    _dir: tempfile::TempDir,
+    hsm: SoftHsm,
+    rsa_auth: Vec<u8>,
+    rsa_sign: Vec<u8>,
+    p256: Vec<u8>,
+    p384: Vec<u8>,
+}
+
+/// The CIE-shaped token's profile: the SoftHSM module, token CIE-TEST, the CIE's PIN rule.
+const CIE_PROFILE: &str = r#"
+[[profile]]
+id = "cie-softhsm-test"
+label = "CIE (SoftHSM, test)"
+driver = "pkcs11"
+modules = ["/usr/lib/softhsm/libsofthsm2.so"]
+[profile.pkcs11]
+pin = "cie-last-four"
+token_labels = ["CIE-TEST"]
+"#;
+
+fn tokens() -> &'static Tokens {
+    static TOKENS: OnceLock<Tokens> = OnceLock::new();
+    TOKENS.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let hsm = SoftHsm::new(dir.path());
+
+        hsm.token("RSA", PIN);
+        let rsa_auth = hsm.add_key("RSA", PIN, &KeySpec::rossi("rsa-auth", "rsa", "01", 101));
+        let rsa_sign = hsm.add_key(
+            "RSA",
+            PIN,
+            &KeySpec {
+                key_usage: "critical,nonRepudiation",
+                ..KeySpec::rossi("rsa-sign", "rsa", "02", 102)
+            },
+        );
+
+        hsm.token("EC", PIN);
+        let p256 = hsm.add_key(
+            "EC",
+            PIN,
+            &KeySpec {
+                key_usage: "critical,nonRepudiation",
+                ..KeySpec::rossi("p256", "p256", "01", 103)
+            },
+        );
+        let p384 = hsm.add_key("EC", PIN, &KeySpec::rossi("p384", "p384", "02", 104));
+
+        hsm.token("ALWAYS", PIN);
+        for (tag, kind, id, serial) in
+            [("aa-rsa", "rsa", "01", 105), ("aa-p256", "p256", "02", 106)]
+        {
+            hsm.add_key(
+                "ALWAYS",
+                PIN,
+                &KeySpec {
+                    always_authenticate: true,
+                    ..KeySpec::rossi(tag, kind, id, serial)
+                },
+            );
+        }
+
+        hsm.token("CIE-TEST", CIE_PIN);
+        hsm.add_key(
+            "CIE-TEST",
+            CIE_PIN,
+            &KeySpec {
+                label: "CIE0",
+                ..KeySpec::rossi("cie", "rsa", "43494530", 107)
+            },
+        );
+
+        hsm.token("NOKEY", PIN);
+        hsm.add_key(
+            "NOKEY",
+            PIN,
+            &KeySpec {
+                with_private_key: false,
+                ..KeySpec::rossi("nokey", "rsa", "01", 108)
+            },
+        );
+
+        hsm.token("WRONG", PIN);
+        hsm.add_key("WRONG", PIN, &KeySpec::rossi("wrong", "rsa", "01", 109));
+
+        // Login state is per token: the logout test has a token of its own.
+        hsm.token("LOGOUT", PIN);
+        hsm.add_key("LOGOUT", PIN, &KeySpec::rossi("logout", "p256", "01", 110));
+
+        let profiles = dir.path().join("profiles");
+        std::fs::create_dir_all(&profiles).expect("profiles folder");
+        std::fs::write(profiles.join("cie-test.toml"), CIE_PROFILE).expect("write profile");
+        // Before any test loads the module (they all come through here first): SoftHSM reads
+        // its configuration at C_Initialize.
+        std::env::set_var("SOFTHSM2_CONF", &hsm.conf);
+        std::env::set_var("SPORTELLO_CARD_PROFILES", &profiles);
+        Tokens {
+            _dir: dir,
+            hsm,
+            rsa_auth,
+            rsa_sign,
+            p256,
+            p384,
+        }
+    })
+}
+
+fn request(token: &str, key: KeyChoice) -> KeyRequest<'_> {
+    KeyRequest {
+        module: Path::new(MODULE),
+        token: Some(token),
+        key,
+        pin_rule: None,
+        confirm_last_try: false,
+    }
+}
+
+fn open(token: &str, key: KeyChoice, pin: &str) -> Result<Pkcs11Key, CardError> {
+    tokens();
+    Pkcs11Key::open(&request(token, key), &Pin::new(pin))
+}
+
+fn spki(cert_der: &[u8]) -> Vec<u8> {
+    x509_cert::Certificate::from_der(cert_der)
+        .expect("certificate")
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .expect("SPKI")
+}
+
+/// Signs a fresh message's digest with `key` and checks it with the certificate's key.
+fn sign_and_check(key: &mut Pkcs11Key, alg: DigestAlgorithm) {
+    let mut message = [0u8; 32];
+    getrandom::fill(&mut message).expect("random");
+    let hashed = digest(alg, &message);
+    let signature = key.sign_digest(alg, &hashed).expect("sign");
+    let scheme = match key.key_kind() {
+        KeyKind::Rsa { .. } => SignatureScheme::RsaPkcs1v15 { hash: Some(alg) },
+        KeyKind::Ec { .. } => SignatureScheme::Ecdsa { hash: Some(alg) },
+    };
+    verify_digest(
+        &spki(key.certificate_der()),
+        &scheme,
+        alg,
+        &hashed,
+        &signature,
+    )
+    .unwrap_or_else(|e| panic!("{key:?}: the signature does not verify: {e}"));
+}
+
+fn slot_of(label: &str) -> (std::sync::Arc<pkcs11::Module>, cryptoki::slot::Slot) {
+    let module = pkcs11::load(Path::new(MODULE)).expect("module");
+    let found = pkcs11::find_token(&module, Some(label)).expect("token");
+    (module, found.slot)
+}
+
+#[test]
+fn the_signing_key_is_the_qualified_one_and_signs_rsa() {
+    let t = tokens();
+    let mut key = open("RSA", KeyChoice::Signing, PIN).expect("open");
+    assert_eq!(key.certificate_der(), t.rsa_sign.as_slice());
+    assert_eq!(key.id(), [2]);
+    assert_eq!(key.key_kind(), KeyKind::Rsa { bits: 2048 });
+    sign_and_check(&mut key, DigestAlgorithm::Sha256);
+    sign_and_check(&mut key, DigestAlgorithm::Sha512);
+}
+
+#[test]
+fn the_authentication_key_and_a_key_by_id() {
+    let t = tokens();
+    let key = open("RSA", KeyChoice::Authentication, PIN).expect("open");
+    assert_eq!(key.certificate_der(), t.rsa_auth.as_slice());
+    drop(key);
+    let key = open("RSA", KeyChoice::Id(vec![1]), PIN).expect("open by id");
+    assert_eq!(key.certificate_der(), t.rsa_auth.as_slice());
+}
+
+#[test]
+fn ecdsa_keys_sign_in_der() {
+    let t = tokens();
+    let mut key = open("EC", KeyChoice::Signing, PIN).expect("open");
+    assert_eq!(key.certificate_der(), t.p256.as_slice());
+    assert_eq!(key.key_kind(), KeyKind::Ec { curve: "P-256" });
+    sign_and_check(&mut key, DigestAlgorithm::Sha256);
+    drop(key);
+    let mut key = open("EC", KeyChoice::Id(vec![2]), PIN).expect("open P-384");
+    assert_eq!(key.certificate_der(), t.p384.as_slice());
+    assert_eq!(key.key_kind(), KeyKind::Ec { curve: "P-384" });
+    sign_and_check(&mut key, DigestAlgorithm::Sha384);
+}
+
+#[test]
+fn always_authenticate_keys_sign_again_and_again() {
+    for id in [1u8, 2] {
+        let mut key = open("ALWAYS", KeyChoice::Id(vec![id]), PIN).expect("open");
+        assert!(key.always_authenticate(), "key {id}");
+        for _ in 0..2 {
+            sign_and_check(&mut key, DigestAlgorithm::Sha256);
+        }
+    }
+}
+
+#[test]
+fn dropping_the_key_logs_out() {
+    let key = open("LOGOUT", KeyChoice::Signing, PIN).expect("open");
+    let (module, slot) = slot_of("LOGOUT");
+    let session = module.context().open_ro_session(slot).expect("session");
+    assert_eq!(
+        session.get_session_info().expect("info").session_state(),
+        SessionState::RoUser,
+        "logged in while the key is open"
+    );
+    drop(key);
+    assert_eq!(
+        session.get_session_info().expect("info").session_state(),
+        SessionState::RoPublic,
+        "nothing stays logged in after the key is dropped"
+    );
+}
+
+#[test]
+fn the_cie_shaped_token_takes_the_last_four_digits_only() {
+    tokens();
+    let (module, slot) = slot_of("CIE-TEST");
+    for pin in ["12345", "12345678", "567"] {
+        let e = open("CIE-TEST", KeyChoice::Signing, pin).expect_err(pin);
+        assert_eq!(e, CardError::CiePinFormat, "{pin}");
+        let info = module.context().get_token_info(slot).expect("token info");
+        assert!(
+            !info.user_pin_count_low(),
+            "a refused PIN must not reach the token ({pin})"
+        );
+    }
+    let text =
+        sportello::i18n::card_text::error(&CardError::CiePinFormat, sportello::i18n::Lang::It);
+    assert!(text.contains("ultime 4 cifre"), "{text}");
+    let mut key = open("CIE-TEST", KeyChoice::Signing, CIE_PIN).expect("open CIE0");
+    assert_eq!(key.id(), b"CIE0");
+    assert_eq!(key.label(), "CIE0");
+    sign_and_check(&mut key, DigestAlgorithm::Sha256);
+}
+
+#[test]
+fn a_wrong_pin_is_refused_once_and_not_retried() {
+    tokens();
+    let (module, slot) = slot_of("WRONG");
+    let e = open("WRONG", KeyChoice::Signing, "00000000").expect_err("wrong PIN");
+    // SoftHSM does not count tries: it says only that a wrong PIN was given.
+    assert_eq!(e, CardError::WrongPin { tries_left: None });
+    let info = module.context().get_token_info(slot).expect("token info");
+    assert!(info.user_pin_count_low(), "the token saw one wrong PIN");
+    let mut key = open("WRONG", KeyChoice::Signing, PIN).expect("the right PIN still works");
+    sign_and_check(&mut key, DigestAlgorithm::Sha256);
+}
+
+#[test]
+fn a_pin_outside_the_rule_never_reaches_the_token() {
+    tokens();
+    let request = KeyRequest {
+        pin_rule: Some(PinRule::Length {
+            min: 5,
+            max: 8,
+            digits: true,
+        }),
+        ..request("NOKEY", KeyChoice::Signing)
+    };
+    let e = Pkcs11Key::open(&request, &Pin::new("12ab5")).expect_err("letters");
+    assert_eq!(e, CardError::PinFormat { min: 5, max: 8 });
+}
+
+#[test]
+fn a_token_without_a_key_for_its_certificate() {
+    tokens();
+    let e = open("NOKEY", KeyChoice::Signing, PIN).expect_err("no key");
+    assert!(
+        matches!(&e, CardError::NoKey { token, what } if token == "NOKEY" && what.contains("private key")),
+        "{e:?}"
+    );
+    let e = open("NOKEY", KeyChoice::Id(vec![1]), PIN).expect_err("no key by id");
+    assert!(matches!(e, CardError::NoKey { .. }), "{e:?}");
+    let e = open("RSA", KeyChoice::Id(vec![9]), PIN).expect_err("no such id");
+    assert!(matches!(e, CardError::NoKey { .. }), "{e:?}");
+}
+
+#[test]
+fn tokens_are_chosen_by_label_or_serial() {
+    tokens();
+    let e = open("NO SUCH TOKEN", KeyChoice::Signing, PIN).expect_err("unknown label");
+    assert!(matches!(e, CardError::TokenNotFound { .. }), "{e:?}");
+    let module = pkcs11::load(Path::new(MODULE)).expect("module");
+    let rsa = pkcs11::find_token(&module, Some("RSA")).expect("by label");
+    let by_serial = pkcs11::find_token(&module, Some(&rsa.summary.serial)).expect("by serial");
+    assert_eq!(by_serial.summary.label, "RSA");
+    let e = pkcs11::find_token(&module, None).expect_err("several tokens, none named");
+    assert!(matches!(e, CardError::TokenAmbiguous { .. }), "{e:?}");
+}
+
+#[test]
+fn a_module_that_does_not_load_is_named() {
+    let t = tokens();
+    let missing = Path::new("/nonexistent/libnot-there-pkcs11.so");
+    let e = pkcs11::load(missing).expect_err("missing module");
+    assert!(
+        matches!(&e, CardError::Pkcs11Module { module, .. } if module.contains("libnot-there-pkcs11.so")),
+        "{e:?}"
+    );
+    let garbage = t.hsm.dir.join("libgarbage-pkcs11.so");
+    std::fs::write(&garbage, b"not a shared object").expect("write");
+    let e = pkcs11::load(&garbage).expect_err("not a library");
+    assert!(
+        matches!(&e, CardError::Pkcs11Module { module, .. } if module.contains("libgarbage-pkcs11.so")),
+        "{e:?}"
+    );
+    let text = sportello::i18n::card_text::error(&e, sportello::i18n::Lang::It);
+    assert!(text.contains("libgarbage-pkcs11.so"), "{text}");
+}
