@@ -911,11 +911,6 @@ pub mod sign_text {
         "The output file already exists: it is not overwritten",
     );
     pub const WRITE_FAILED: Text = Text::new("Scrittura non riuscita", "Writing failed");
-    pub const NO_KEY_SOURCE: Text = Text::new(
-        "Indicare il lettore (--reader) o il modulo PKCS#11 (--module)",
-        "Give the reader (--reader) or the PKCS#11 module (--module)",
-    );
-
     pub fn error(e: &SignError, lang: Lang) -> String {
         let it = lang == Lang::It;
         match e {

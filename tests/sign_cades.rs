@@ -420,3 +420,76 @@ fn a_key_that_does_not_match_the_certificate_is_caught_before_writing() {
         accept_signed("mismatch.p7m", &signed.envelope, "L0.S1", &anchors(), now()).unwrap_err();
     assert!(matches!(err, SignError::NotAccepted(_)), "{err}");
 }
+
+/// The pinned pyHanko venv (scripts/pyhanko-venv.sh, kept in target/ between runs). Missing
+/// under CI=true fails loudly; elsewhere (no network, no python3-venv) the test says so.
+fn pyhanko_python() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pyhanko-venv");
+    let out = Command::new(root.join("scripts/pyhanko-venv.sh"))
+        .arg(&venv)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(PathBuf::from(
+            String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        )),
+        other => {
+            let why = match other {
+                Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
+                Err(e) => e.to_string(),
+            };
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "pyHanko is needed (python3-venv and PyPI): {why}"
+            );
+            eprintln!("SKIPPED pyHanko checks: cannot make the venv: {why}");
+            None
+        }
+    }
+}
+
+#[test]
+fn pyhanko_accepts_new_countersigned_and_wrapped_envelopes() {
+    let Some(python) = pyhanko_python() else {
+        return;
+    };
+    let (rsa_env, rsa_path) = new_envelope(&mut rsa(), "py-rsa.p7m");
+    let (_, p256_path) = new_envelope(&mut p256(), "py-p256.p7m");
+    let (_, p384_path) = new_envelope(&mut p384(), "py-p384.p7m");
+    let countersigned = sign::sign(
+        &rsa_env,
+        &Mode::Countersign("L0.S1".into()),
+        &mut p256(),
+        now(),
+    )
+    .expect("countersign");
+    let countersigned_path = write("py-countersigned.p7m", &countersigned.envelope);
+    let wrapped = sign::sign(&rsa_env, &Mode::Wrap, &mut p384(), now()).expect("wrap");
+    let wrapped_path = write("py-wrapped.p7m.p7m", &wrapped.envelope);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pyhanko_check.py");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(&fixtures().pki.root_cert)
+        .args([
+            &rsa_path,
+            &p256_path,
+            &p384_path,
+            &countersigned_path,
+            &wrapped_path,
+        ])
+        .output()
+        .expect("run pyHanko");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "pyHanko refused: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.matches("pyHanko OK").count(), 5, "{stdout}");
+    assert!(
+        stdout.contains(
+            "py-countersigned.p7m: pyHanko OK (sha256_rsa), countersignatures checked: 1"
+        ),
+        "{stdout}"
+    );
+}

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::card::pkcs11::{KeyChoice, KeyRequest, Pkcs11Key};
 use crate::card::signing_key::SigningKey;
-use crate::card::{CnsSigningKey, Profiles};
+use crate::card::{CardError, CnsSigningKey, Profiles};
 use crate::i18n::{cli_text, sign_text as t, Lang};
 use crate::sign::{self, accept_signed, check_signer, Mode, SignError, SignerCheck};
 use crate::trust::anchors::TrustStore;
@@ -164,44 +165,72 @@ fn show_signer(check: &SignerCheck, lang: Lang) {
     eprintln!("  {}", qualified.get(lang));
 }
 
-/// The key the arguments name, opened without PIN.
-fn open_key(args: &SignArgs, lang: Lang) -> Result<Box<dyn UnlockableKey>, i32> {
-    if args.module.is_some() {
-        return open_pkcs11_key(args, lang);
+/// Shows who would sign and refuses an expired or untrusted certificate.
+fn check_and_show(
+    cert_der: &[u8],
+    anchors: &TrustStore,
+    now: time::OffsetDateTime,
+    lang: Lang,
+) -> Result<SignerCheck, i32> {
+    let check = check_signer(cert_der, anchors, now).map_err(|e| refuse(&e, lang))?;
+    show_signer(&check, lang);
+    if !check.acceptable() {
+        eprintln!("{}", t::REFUSED.get(lang));
+        let problems: Vec<String> = check.problems.iter().map(ToString::to_string).collect();
+        return Err(refuse(&SignError::SignerRefused(problems.join("; ")), lang));
     }
-    let profiles =
-        Profiles::load_default().map_err(|e| fail(&crate::card::CardError::Profile(e), lang))?;
+    Ok(check)
+}
+
+/// The card in a reader (native driver): its certificate is read and checked before the
+/// PIN is asked, so a refused signer costs no try.
+fn open_card_key(
+    args: &SignArgs,
+    anchors: &TrustStore,
+    now: time::OffsetDateTime,
+    lang: Lang,
+) -> Result<(Box<dyn SigningKey>, SignerCheck), i32> {
+    let profiles = Profiles::load_default().map_err(|e| fail(&CardError::Profile(e), lang))?;
     let reader = choose_reader(&profiles, args.reader.as_deref(), lang)?;
-    let key = CnsSigningKey::open(&reader, &profiles).map_err(|e| fail(&e, lang))?;
-    Ok(Box::new(key))
+    let mut key = CnsSigningKey::open(&reader, &profiles).map_err(|e| fail(&e, lang))?;
+    let check = check_and_show(key.certificate_der(), anchors, now, lang)?;
+    let pin = read_pin(args.pin_stdin, lang)?;
+    key.unlock(pin, args.confirm_last_try)
+        .map_err(|e| fail(&e, lang))?;
+    Ok((Box::new(key), check))
 }
 
-fn open_pkcs11_key(_args: &SignArgs, lang: Lang) -> Result<Box<dyn UnlockableKey>, i32> {
-    eprintln!("{}", t::NO_KEY_SOURCE.get(lang));
-    Err(exit::UNAVAILABLE)
-}
-
-/// A key that takes the PIN after the desk has shown whose it is.
-trait UnlockableKey: SigningKey {
-    fn unlock(
-        &mut self,
-        pin: crate::card::Pin,
-        confirm_last_try: bool,
-    ) -> Result<(), crate::card::CardError>;
-    fn as_signing_key(&mut self) -> &mut dyn SigningKey;
-}
-
-impl UnlockableKey for CnsSigningKey {
-    fn unlock(
-        &mut self,
-        pin: crate::card::Pin,
-        confirm_last_try: bool,
-    ) -> Result<(), crate::card::CardError> {
-        CnsSigningKey::unlock(self, pin, confirm_last_try)
-    }
-    fn as_signing_key(&mut self) -> &mut dyn SigningKey {
-        self
-    }
+/// A PKCS#11 token: the key (and so the certificate that goes with it) is found after login,
+/// so here the PIN comes first; a refused signer logs out at once, nothing signed.
+fn open_pkcs11_key(
+    module: &Path,
+    args: &SignArgs,
+    anchors: &TrustStore,
+    now: time::OffsetDateTime,
+    lang: Lang,
+) -> Result<(Box<dyn SigningKey>, SignerCheck), i32> {
+    let choice = match &args.key_id {
+        Some(text) => match hex::decode(text.trim()) {
+            Ok(id) if !id.is_empty() => KeyChoice::Id(id),
+            _ => {
+                eprintln!("--key-id: {text}");
+                return Err(exit::USAGE);
+            }
+        },
+        None => KeyChoice::Signing,
+    };
+    let request = KeyRequest {
+        module,
+        token: args.token.as_deref(),
+        key: choice,
+        pin_rule: None,
+        confirm_last_try: args.confirm_last_try,
+    };
+    let pin = read_pin(args.pin_stdin, lang)?;
+    let key = Pkcs11Key::open(&request, &pin).map_err(|e| fail(&e, lang))?;
+    drop(pin);
+    let check = check_and_show(key.certificate_der(), anchors, now, lang)?;
+    Ok((Box::new(key), check))
 }
 
 pub fn run(args: &SignArgs, data_dir: &Path, lang: Lang) -> i32 {
@@ -223,29 +252,16 @@ pub fn run(args: &SignArgs, data_dir: &Path, lang: Lang) -> i32 {
         Ok(a) => a,
         Err(code) => return code,
     };
-    let mut key = match open_key(args, lang) {
+    let now = time::OffsetDateTime::now_utc();
+    let opened = match &args.module {
+        Some(module) => open_pkcs11_key(module, args, &anchors, now, lang),
+        None => open_card_key(args, &anchors, now, lang),
+    };
+    let (mut key, check) = match opened {
         Ok(k) => k,
         Err(code) => return code,
     };
-    let now = time::OffsetDateTime::now_utc();
-    let check = match check_signer(key.certificate_der(), &anchors, now) {
-        Ok(c) => c,
-        Err(e) => return refuse(&e, lang),
-    };
-    show_signer(&check, lang);
-    if !check.acceptable() {
-        eprintln!("{}", t::REFUSED.get(lang));
-        let problems: Vec<String> = check.problems.iter().map(ToString::to_string).collect();
-        return refuse(&SignError::SignerRefused(problems.join("; ")), lang);
-    }
-    let pin = match read_pin(args.pin_stdin, lang) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    if let Err(e) = key.unlock(pin, args.confirm_last_try) {
-        return fail(&e, lang);
-    }
-    let signed = match sign::sign(&data, &mode, key.as_signing_key(), now) {
+    let signed = match sign::sign(&data, &mode, key.as_mut(), now) {
         Ok(s) => s,
         Err(e) => return refuse(&e, lang),
     };
