@@ -911,6 +911,14 @@ pub mod sign_text {
         "The output file already exists: it is not overwritten",
     );
     pub const WRITE_FAILED: Text = Text::new("Scrittura non riuscita", "Writing failed");
+    pub const FORM_PREPARED: Text =
+        Text::new("Modulo di delega preparato", "Delegation form prepared");
+    pub const PAGES: Text = Text::new("pagine", "pages");
+    pub const NOMINATION_SUBMITTED: Text = Text::new(
+        "Modulo firmato allo sportello, verificato e allegato alla richiesta (nessun documento d'identità richiesto)",
+        "Form signed at the counter, verified and attached to the request (no identity document needed)",
+    );
+
     pub fn error(e: &SignError, lang: Lang) -> String {
         let it = lang == Lang::It;
         match e {

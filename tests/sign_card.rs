@@ -3,6 +3,7 @@
 //! a card pulled mid-signature writes nothing; an expired or untrusted signer is refused
 //! before the PIN is asked.
 
+mod common;
 mod emulator;
 mod rig;
 
@@ -303,4 +304,125 @@ fn an_untrusted_signer_is_refused_before_the_pin() {
     );
     assert_eq!(pins_sent(&handle), 0);
     s.no_output_left();
+}
+
+/// "Firma allo sportello": the desk prepares the form, Mario Rossi signs it with his CNS, the
+/// nomination is submitted with the card evidence and approved without identity documents.
+#[test]
+fn the_delegation_form_signed_at_the_desk() {
+    use sportello::registry::{self, people, CompanyRequest};
+    let s = setup(HolderOptions::default());
+    let data = s.dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("data dir");
+    let db = data.join("desk.db");
+    {
+        let (mut store, session) = common::officer_in_session(&data);
+        let request = CompanyRequest {
+            codice_fiscale: "00743110157",
+            name: "ACME S.p.A.",
+            registered_office: None,
+            pec: None,
+            kinds: vec![("datore-privato".into(), None)],
+        };
+        registry::register_company(&mut store, Some(session), &request).expect("company");
+        people::add_person(
+            &mut store,
+            Some(session),
+            "RSSMRA80A01H501U",
+            "ROSSI",
+            "MARIO",
+            false,
+        )
+        .expect("rep");
+        people::add_person(
+            &mut store,
+            Some(session),
+            "VRDLCU85M41F205J",
+            "VERDI",
+            "LUCIA",
+            true,
+        )
+        .expect("admin");
+        people::add_representative(
+            &mut store,
+            Some(session),
+            "00743110157",
+            "RSSMRA80A01H501U",
+            None,
+        )
+        .expect("legal rep");
+        sportello::store::write_session_file(&db, session.0).expect("session file");
+    }
+    let claim = rig::claim_reader();
+    let handle = s.insert(&claim, |_| {});
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sportello"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--db")
+            .arg(&db)
+            .env("SPORTELLO_CARD_PROFILES", profiles_dir())
+            .env("XDG_CONFIG_HOME", s.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run sportello");
+        use std::io::Write;
+        let _ = child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{PIN}\n").as_bytes());
+        let out = child.wait_with_output().expect("wait");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let ca = s.material.ca_cert.display().to_string();
+    let started = Instant::now();
+    let (code, stdout, stderr) = run(&[
+        "nomination",
+        "sign-at-desk",
+        "--company",
+        "00743110157",
+        "--representative",
+        "RSSMRA80A01H501U",
+        "--admin",
+        "VRDLCU85M41F205J",
+        "--office",
+        "CPI di Trento",
+        "--reader",
+        &claim.reader_name,
+        "--pin-stdin",
+        "--trust",
+        &ca,
+        "--json",
+    ]);
+    eprintln!(
+        "one signature at the desk with the emulated CNS (prepare, sign, verify, submit): {:?}",
+        started.elapsed()
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("Modulo di delega preparato: SHA-256 "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 pagine"), "{stderr}");
+    assert_eq!(pins_sent(&handle), 1);
+    let outcome: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let id = outcome["nomination"].as_i64().expect("nomination id");
+    assert_eq!(outcome["signer_codice_fiscale"], "RSSMRA80A01H501U");
+
+    // The audit log says why no identity document was asked for.
+    let (code, audit, _) = run(&["audit", "export", "--json"]);
+    assert_eq!(code, 0);
+    assert!(audit.contains("nomination.signed-at-desk"), "{audit}");
+    assert!(audit.contains("no identity document is needed"), "{audit}");
+    // Approved without any identity document (--confirm: revocation is not checked offline).
+    let (code, _, stderr) = run(&["nomination", "approve", &id.to_string(), "--confirm"]);
+    assert_eq!(code, 0, "{stderr}");
 }

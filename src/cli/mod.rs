@@ -3,6 +3,7 @@
 
 mod card_cmd;
 mod desk_cmd;
+mod desk_sign_cmd;
 pub(crate) mod extract;
 pub(crate) mod human;
 mod input;
@@ -153,6 +154,9 @@ pub enum NominationCommand {
         #[arg(long)]
         json: bool,
     },
+    /// "Firma allo sportello": prepare the delegation form (PDF), have the legal representative
+    /// sign it with a card, verify it and submit the request (no identity document needed).
+    SignAtDesk(desk_sign_cmd::SignAtDeskArgs),
     /// Approve a pending request (--confirm when the form's verdict is INDETERMINATE).
     Approve {
         id: i64,
@@ -412,6 +416,9 @@ pub fn run() -> i32 {
         Command::Officer(command) => desk_cmd::officer(&command, &db, lang),
         Command::Company(command) => desk_cmd::company(&command, &db, lang),
         Command::Audit(command) => desk_cmd::audit(&command, &db, lang),
+        Command::Nomination(NominationCommand::SignAtDesk(args)) => {
+            desk_sign_cmd::run(&args, &db, &data_dir, lang)
+        }
         Command::Nomination(command) => desk_cmd::nomination(&command, &db, &data_dir, lang),
         Command::Person(command) => desk_cmd::person(&command, &db, lang),
         Command::Rep(command) => desk_cmd::rep(&command, &db, lang),

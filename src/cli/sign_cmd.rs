@@ -28,6 +28,27 @@ pub struct SignArgs {
     /// Where to write (default FILE.p7m for a new envelope; required for an existing one).
     #[arg(long, value_name = "OUT")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub key: KeySource,
+    /// Add a parallel signature to the envelope FILE.
+    #[arg(long)]
+    pub cosign: bool,
+    /// Countersign the signature with this identifier (as `sportello verify` names it: L0.S1).
+    #[arg(long, value_name = "ID")]
+    pub countersign: Option<String>,
+    /// Sign the whole envelope FILE again, as the content of a new one (.p7m.p7m).
+    #[arg(long)]
+    pub wrap: bool,
+    /// Extra trust anchors for the signer's certificate (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Where the signing key is: a card in a reader (native driver) or a PKCS#11 token.
+#[derive(Debug, clap::Args)]
+pub struct KeySource {
     /// The reader holding the card (native driver); default: the only reader with a card.
     #[arg(long, value_name = "NAME", conflicts_with = "module")]
     pub reader: Option<String>,
@@ -46,20 +67,6 @@ pub struct SignArgs {
     /// Allow using the PIN when only one try is left.
     #[arg(long)]
     pub confirm_last_try: bool,
-    /// Add a parallel signature to the envelope FILE.
-    #[arg(long)]
-    pub cosign: bool,
-    /// Countersign the signature with this identifier (as `sportello verify` names it: L0.S1).
-    #[arg(long, value_name = "ID")]
-    pub countersign: Option<String>,
-    /// Sign the whole envelope FILE again, as the content of a new one (.p7m.p7m).
-    #[arg(long)]
-    pub wrap: bool,
-    /// Extra trust anchors for the signer's certificate (repeatable).
-    #[arg(long, value_name = "PATH")]
-    pub trust: Vec<PathBuf>,
-    #[arg(long)]
-    pub json: bool,
 }
 
 impl SignArgs {
@@ -92,7 +99,7 @@ fn mode_name(mode: &Mode) -> &'static str {
     }
 }
 
-fn refuse(e: &SignError, lang: Lang) -> i32 {
+pub(super) fn refuse(e: &SignError, lang: Lang) -> i32 {
     if let SignError::Card(card) = e {
         return fail(card, lang);
     }
@@ -110,7 +117,7 @@ fn refuse(e: &SignError, lang: Lang) -> i32 {
     }
 }
 
-fn anchors(args: &SignArgs, data_dir: &Path, lang: Lang) -> Result<TrustStore, i32> {
+pub(super) fn anchors(trust: &[PathBuf], data_dir: &Path, lang: Lang) -> Result<TrustStore, i32> {
     let now = time::OffsetDateTime::now_utc();
     let store = Store::open(data_dir);
     let unreadable = |e: &dyn std::fmt::Display| {
@@ -119,7 +126,7 @@ fn anchors(args: &SignArgs, data_dir: &Path, lang: Lang) -> Result<TrustStore, i
         exit::NO_INPUT
     };
     let (mut anchors, _) = store.load(now).map_err(|e| unreadable(&e))?;
-    for path in &args.trust {
+    for path in trust {
         store
             .add_trust_path(&mut anchors, path, now)
             .map_err(|e| unreadable(&e))?;
@@ -182,10 +189,24 @@ fn check_and_show(
     Ok(check)
 }
 
+/// The key `source` names, the signer shown and checked, the PIN given. Refusals are printed
+/// and come back as the exit code.
+pub(super) fn open_signing_key(
+    source: &KeySource,
+    anchors: &TrustStore,
+    now: time::OffsetDateTime,
+    lang: Lang,
+) -> Result<(Box<dyn SigningKey>, SignerCheck), i32> {
+    match &source.module {
+        Some(module) => open_pkcs11_key(module, source, anchors, now, lang),
+        None => open_card_key(source, anchors, now, lang),
+    }
+}
+
 /// The card in a reader (native driver): its certificate is read and checked before the
 /// PIN is asked, so a refused signer costs no try.
 fn open_card_key(
-    args: &SignArgs,
+    args: &KeySource,
     anchors: &TrustStore,
     now: time::OffsetDateTime,
     lang: Lang,
@@ -204,7 +225,7 @@ fn open_card_key(
 /// so here the PIN comes first; a refused signer logs out at once, nothing signed.
 fn open_pkcs11_key(
     module: &Path,
-    args: &SignArgs,
+    args: &KeySource,
     anchors: &TrustStore,
     now: time::OffsetDateTime,
     lang: Lang,
@@ -248,16 +269,12 @@ pub fn run(args: &SignArgs, data_dir: &Path, lang: Lang) -> i32 {
             return exit::NO_INPUT;
         }
     };
-    let anchors = match anchors(args, data_dir, lang) {
+    let anchors = match anchors(&args.trust, data_dir, lang) {
         Ok(a) => a,
         Err(code) => return code,
     };
     let now = time::OffsetDateTime::now_utc();
-    let opened = match &args.module {
-        Some(module) => open_pkcs11_key(module, args, &anchors, now, lang),
-        None => open_card_key(args, &anchors, now, lang),
-    };
-    let (mut key, check) = match opened {
+    let (mut key, check) = match open_signing_key(&args.key, &anchors, now, lang) {
         Ok(k) => k,
         Err(code) => return code,
     };

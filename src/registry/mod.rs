@@ -2,6 +2,7 @@
 //! officer's live session, runs in one transaction and appends its audit row in it.
 //! Knows nothing of screens, PC/SC or SQL text.
 
+pub mod delegation_form;
 pub mod grants;
 pub mod kinds;
 pub mod nominations;
