@@ -91,8 +91,14 @@ pub enum Command {
     Card(card_cmd::CardCommand),
     /// Open a desk session with the officer's card (PIN, challenge, certificate checks).
     Login {
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", conflicts_with = "module")]
         reader: Option<String>,
+        /// Authenticate through this PKCS#11 module instead of the native driver.
+        #[arg(long, value_name = "PATH")]
+        module: Option<PathBuf>,
+        /// The token's label or serial (with --module; default: the only token).
+        #[arg(long, value_name = "LABEL", requires = "module")]
+        token: Option<String>,
         /// Read the PIN as one line from standard input instead of the terminal.
         #[arg(long)]
         pin_stdin: bool,
@@ -418,6 +424,8 @@ pub fn run() -> i32 {
         Command::Card(command) => card_cmd::run(&command, &data_dir, lang),
         Command::Login {
             reader,
+            module,
+            token,
             pin_stdin,
             confirm_last_try,
             trust,
@@ -426,6 +434,8 @@ pub fn run() -> i32 {
         } => login_cmd::login(
             &login_cmd::LoginArgs {
                 reader: reader.as_deref(),
+                module: module.as_deref(),
+                token: token.as_deref(),
                 pin_stdin,
                 confirm_last_try,
                 trust: &trust,

@@ -3,6 +3,7 @@
 //! label or serial ([`token`]); a key is opened for one person and closed after
 //! ([`Pkcs11Key`]).
 
+mod auth;
 mod ecdsa;
 pub mod key;
 mod login;
@@ -11,6 +12,7 @@ pub mod pin_rule;
 pub mod registry;
 pub mod token;
 
+pub use auth::{authenticate_token, TokenAuthRequest};
 pub use key::{KeyRequest, Pkcs11Key};
 pub use objects::{CertifiedKey, KeyChoice};
 pub use pin_rule::PinRule;
