@@ -544,3 +544,117 @@ fn the_cli_refuses_a_cie_pin_of_the_wrong_length_in_italian() {
     assert!(text.contains("ultime 4 cifre"), "{text}");
     assert!(text.contains("non è stato inviato"), "{text}");
 }
+
+#[test]
+fn token_list_shows_tokens_certificates_and_keys() {
+    tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let out = cli(
+        data.path(),
+        &["token", "list", "--module", MODULE, "--json"],
+        None,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let modules: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let module = &modules[0];
+    assert_eq!(module["module"], MODULE);
+    assert!(module["error"].is_null(), "{module}");
+    let tokens = module["tokens"].as_array().expect("tokens");
+    let token = |label: &str| {
+        tokens
+            .iter()
+            .find(|t| t["label"] == label)
+            .unwrap_or_else(|| panic!("token {label} in {module}"))
+    };
+    let rsa = token("RSA");
+    assert_eq!(rsa["manufacturer"], "SoftHSM project");
+    assert!(!rsa["serial"].as_str().unwrap_or_default().is_empty());
+    let certs = rsa["certificates"].as_array().expect("certificates");
+    assert_eq!(certs.len(), 2, "{rsa}");
+    for c in certs {
+        assert_eq!(c["key_type"], "RSA");
+        assert_eq!(c["key_bits"], 2048);
+        assert_eq!(c["holder"], "MARIO ROSSI");
+        assert_eq!(c["codice_fiscale"], "RSSMRA80A01H501U");
+        assert_eq!(c["signature_key"], c["id"] == "02", "{c}");
+    }
+    let ec = token("EC");
+    let curves: Vec<&str> = ec["certificates"]
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .filter_map(|c| c["curve"].as_str())
+        .collect();
+    assert_eq!(curves, ["P-256", "P-384"]);
+    let cie = token("CIE-TEST");
+    assert_eq!(cie["certificates"][0]["id"], hex::encode("CIE0"));
+    assert_eq!(cie["certificates"][0]["label"], "CIE0");
+    // The human listing, in Italian.
+    let out = cli(data.path(), &["token", "list", "--module", MODULE], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Token «RSA»"), "{text}");
+    assert!(text.contains("RSSMRA80A01H501U"), "{text}");
+    assert!(text.contains("chiave RSA 2048 bit"), "{text}");
+}
+
+#[test]
+fn token_list_finds_modules_from_profiles_and_p11kit_and_names_the_broken_one() {
+    let t = tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let registrations = data.path().join("p11-kit");
+    std::fs::create_dir_all(&registrations).expect("p11-kit folder");
+    let broken = data.path().join("libbroken-pkcs11.so");
+    std::fs::write(&broken, b"not a library").expect("write");
+    std::fs::write(
+        registrations.join("broken.module"),
+        format!("module: {}\n", broken.display()),
+    )
+    .expect("write");
+    // Installed but disabled for this program: it must not even be loaded.
+    let disabled = data.path().join("libdisabled-pkcs11.so");
+    std::fs::write(&disabled, b"not a library either").expect("write");
+    std::fs::write(
+        registrations.join("off.module"),
+        format!("module: {}\ndisable-in: sportello\n", disabled.display()),
+    )
+    .expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .env("SOFTHSM2_CONF", &t.hsm.conf)
+        .env(
+            "SPORTELLO_CARD_PROFILES",
+            std::env::var_os("SPORTELLO_CARD_PROFILES").expect("profiles"),
+        )
+        .env("SPORTELLO_P11KIT_MODULES", &registrations)
+        .env("SPORTELLO_DATA_DIR", data.path())
+        .args(["token", "list", "--json"])
+        .output()
+        .expect("run sportello");
+    assert!(out.status.success(), "{out:?}");
+    let modules: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let modules = modules.as_array().expect("modules");
+    let softhsm = modules
+        .iter()
+        .find(|m| m["module"] == MODULE)
+        .expect("SoftHSM from the CIE test profile");
+    assert_eq!(softhsm["source"], "profile cie-softhsm-test");
+    assert!(!softhsm["tokens"].as_array().expect("tokens").is_empty());
+    let failed = modules
+        .iter()
+        .find(|m| m["source"] == "p11-kit broken.module")
+        .expect("the broken registration is listed");
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("libbroken-pkcs11.so"),
+        "{failed}"
+    );
+    assert!(
+        !modules.iter().any(|m| m["source"] == "p11-kit off.module"
+            || m["module"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("libdisabled")),
+        "a disabled registration is not loaded: {modules:?}"
+    );
+}

@@ -7,6 +7,7 @@ pub(crate) mod extract;
 pub(crate) mod human;
 mod input;
 mod login_cmd;
+mod token_cmd;
 mod trust_cmd;
 mod verify_cmd;
 
@@ -89,6 +90,9 @@ pub enum Command {
     /// Smart cards: readers, reading, holder authentication.
     #[command(subcommand)]
     Card(card_cmd::CardCommand),
+    /// PKCS#11 tokens: modules, tokens, certificates and keys.
+    #[command(subcommand)]
+    Token(token_cmd::TokenCommand),
     /// Open a desk session with the officer's card (PIN, challenge, certificate checks).
     Login {
         #[arg(long, value_name = "NAME", conflicts_with = "module")]
@@ -422,6 +426,7 @@ pub fn run() -> i32 {
         Command::Grant(command) => desk_cmd::grant(&command, &db, lang),
         Command::Overdue { json } => desk_cmd::overdue(json, &db, lang),
         Command::Card(command) => card_cmd::run(&command, &data_dir, lang),
+        Command::Token(command) => token_cmd::run(&command, lang),
         Command::Login {
             reader,
             module,

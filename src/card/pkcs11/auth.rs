@@ -188,6 +188,7 @@ fn judge(
                 .join(" ")
         })
         .filter(|n| !n.trim().is_empty())
+        .or_else(|| identity.as_ref().and_then(|i| i.common_name.clone()))
         .unwrap_or_else(|| token.label.clone());
     AuthEvidence {
         card_kind: CardKind::Pkcs11,

@@ -4,8 +4,10 @@
 //! ([`Pkcs11Key`]).
 
 mod auth;
+pub mod discovery;
 mod ecdsa;
 pub mod key;
+pub mod listing;
 mod login;
 pub mod objects;
 pub mod pin_rule;
@@ -13,7 +15,9 @@ pub mod registry;
 pub mod token;
 
 pub use auth::{authenticate_token, TokenAuthRequest};
+pub use discovery::{candidates, p11kit_dirs, Candidate};
 pub use key::{KeyRequest, Pkcs11Key};
+pub use listing::{list_module, CertificateListing, ModuleListing, TokenListing};
 pub use objects::{CertifiedKey, KeyChoice};
 pub use pin_rule::PinRule;
 pub use registry::{load, Module};
