@@ -374,6 +374,21 @@ pub(super) struct AuthRequest<'a> {
     pub trust: &'a [PathBuf],
 }
 
+/// The PKCS#11 module the card in `reader` is to be used through, when its profile says so.
+fn module_for_reader(profiles: &Profiles, reader: &str) -> Option<PathBuf> {
+    let readers = card::list_readers(profiles).ok()?;
+    let id = readers
+        .into_iter()
+        .find(|r| r.name == reader)?
+        .card?
+        .profile?;
+    let profile = profiles.get(&id)?;
+    if !(profile.pkcs11.prefer || profile.driver != card::Driver::Cns) {
+        return None;
+    }
+    card::pkcs11::discovery::first_installed(&profile.modules)
+}
+
 /// Runs the card authentication against the data dir's trust store plus `trust`; card and
 /// PIN problems are printed and come back as the exit code.
 pub(super) fn authenticate_holder(
@@ -396,12 +411,26 @@ pub(super) fn authenticate_holder(
             exit::NO_INPUT
         })?;
     }
-    if let Some(module) = request.module {
+    // The profile says which way to go: its module where it prefers one (or where there is
+    // no native driver for the card), the native driver otherwise.
+    let routed;
+    let (module, token) = match request.module {
+        Some(module) => (Some(module), request.token),
+        None => {
+            let reader = choose_reader(&profiles, request.reader, lang)?;
+            routed = module_for_reader(&profiles, &reader).map(|m| (m, reader));
+            match &routed {
+                Some((module, reader)) => (Some(module.as_path()), Some(reader.as_str())),
+                None => (None, None),
+            }
+        }
+    };
+    if let Some(module) = module {
         let pin = read_pin(request.pin_stdin, lang)?;
         let evidence = card::pkcs11::authenticate_token(
             &card::pkcs11::TokenAuthRequest {
                 module,
-                token: request.token,
+                token,
                 confirm_last_try: request.confirm_last_try,
                 pin_rule: None,
             },

@@ -151,6 +151,18 @@ fn resolve(name: &str) -> Option<PathBuf> {
     if name.starts_with('/') {
         return Some(PathBuf::from(name));
     }
+    installed(name)
+}
+
+/// The first of `modules` (as profiles write them) that is installed here.
+pub fn first_installed(modules: &[String]) -> Option<PathBuf> {
+    modules
+        .iter()
+        .filter_map(|m| resolve(m))
+        .find(|p| p.is_file())
+}
+
+fn installed(name: &str) -> Option<PathBuf> {
     [
         P11KIT_MODULE_DIR,
         "/usr/lib/x86_64-linux-gnu",
