@@ -228,3 +228,65 @@ fn a_card_pulled_mid_signature_is_reported_removed() {
         .expect_err("no card, no signature");
     assert_eq!(e, CardError::CardRemoved, "{e:?}");
 }
+
+/// A profile for the emulated card that says "go through OpenSC" (`prefer = true`).
+fn preferring_profile(dir: &Path, atr: &[u8]) -> std::path::PathBuf {
+    let profiles = dir.join("profiles");
+    std::fs::create_dir_all(&profiles).expect("profiles folder");
+    let spaced: Vec<String> = atr.iter().map(|b| format!("{b:02X}")).collect();
+    std::fs::write(
+        profiles.join("cns-via-opensc.toml"),
+        format!(
+            "[[profile]]\nid = \"cns-via-opensc\"\nlabel = \"CNS via OpenSC\"\ndriver = \"cns\"\n\
+             modules = [\"{MODULE}\"]\n[[profile.atr]]\nvalue = \"{}\"\n[profile.pkcs11]\nprefer = true\n",
+            spaced.join(" ")
+        ),
+    )
+    .expect("write profile");
+    profiles
+}
+
+#[test]
+fn a_profile_that_prefers_the_module_sends_card_auth_through_it() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = setup(1024);
+    let profiles = preferring_profile(
+        s.material.dir.as_path(),
+        &CnsOptions::for_material(&s.material).atr,
+    );
+    let data = tempfile::tempdir().expect("data dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .env("OPENSC_CONF", opensc_conf().join("opensc.conf"))
+        .env("SPORTELLO_CARD_PROFILES", &profiles)
+        .env("SPORTELLO_DATA_DIR", data.path())
+        .args([
+            "card",
+            "auth",
+            "--reader",
+            &s.claim.reader_name,
+            "--pin-stdin",
+            "--trust",
+            s.material.ca_cert.to_str().expect("UTF-8 path"),
+            "--json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sportello");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PIN}\n").as_bytes())
+        .expect("type the PIN");
+    let out = child.wait_with_output().expect("sportello ends");
+    assert!(out.status.success(), "{out:?}");
+    let evidence: sportello::card::AuthEvidence =
+        serde_json::from_slice(&out.stdout).expect("evidence JSON");
+    assert_eq!(evidence.card_kind, CardKind::Pkcs11, "through the module");
+    assert_eq!(evidence.profile, "cns-via-opensc");
+    assert!(evidence.passed(), "{:?}", evidence.reasons);
+}
