@@ -107,10 +107,13 @@ fn opensc_lists_the_cns_token_with_its_certificate() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let s = setup(2048);
     let module = pkcs11::load(Path::new(MODULE)).expect("OpenSC loads");
-    let listing = pkcs11::list_module(&pkcs11::Candidate {
-        path: MODULE.into(),
-        source: "test".into(),
-    });
+    let listing = pkcs11::list_module(
+        &pkcs11::Candidate {
+            path: MODULE.into(),
+            source: "test".into(),
+        },
+        None,
+    );
     assert!(listing.error.is_none(), "{listing:?}");
     let token = listing
         .tokens

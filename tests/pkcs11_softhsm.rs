@@ -124,6 +124,16 @@ fn tokens() -> &'static Tokens {
         hsm.token("CLI-EC", PIN);
         hsm.add_key("CLI-EC", PIN, &KeySpec::rossi("cli-ec", "p256", "01", 112));
 
+        hsm.token("CLI-AA", PIN);
+        hsm.add_key(
+            "CLI-AA",
+            PIN,
+            &KeySpec {
+                always_authenticate: true,
+                ..KeySpec::rossi("cli-aa", "p256", "01", 114)
+            },
+        );
+
         // Login state is per token: the logout test has a token of its own.
         hsm.token("LOGOUT", PIN);
         hsm.add_key("LOGOUT", PIN, &KeySpec::rossi("logout", "p256", "01", 110));
@@ -657,4 +667,42 @@ fn token_list_finds_modules_from_profiles_and_p11kit_and_names_the_broken_one() 
                 .contains("libdisabled")),
         "a disabled registration is not loaded: {modules:?}"
     );
+}
+
+#[test]
+fn token_list_after_login_shows_always_authenticate_keys() {
+    tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let listing = |args: &[&str], pin: Option<&str>| {
+        let out = cli(data.path(), args, pin);
+        assert!(out.status.success(), "{out:?}");
+        let modules: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        modules[0]["tokens"]
+            .as_array()
+            .expect("tokens")
+            .iter()
+            .find(|t| t["label"] == "CLI-AA")
+            .expect("token CLI-AA")["certificates"][0]
+            .clone()
+    };
+    // Without the PIN SoftHSM shows no private key.
+    let cert = listing(&["token", "list", "--module", MODULE, "--json"], None);
+    assert_eq!(cert["private_key_visible"], false, "{cert}");
+    assert!(cert["always_authenticate"].is_null(), "{cert}");
+    let cert = listing(
+        &[
+            "token",
+            "list",
+            "--module",
+            MODULE,
+            "--token",
+            "CLI-AA",
+            "--pin-stdin",
+            "--json",
+        ],
+        Some(PIN),
+    );
+    assert_eq!(cert["private_key_visible"], true, "{cert}");
+    assert_eq!(cert["always_authenticate"], true, "{cert}");
+    assert_eq!(cert["curve"], "P-256", "{cert}");
 }

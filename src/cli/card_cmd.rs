@@ -342,7 +342,7 @@ fn render_reading(r: &CardReading, lang: Lang) -> String {
     out
 }
 
-fn read_pin(from_stdin: bool, lang: Lang) -> Result<Pin, i32> {
+pub(super) fn read_pin(from_stdin: bool, lang: Lang) -> Result<Pin, i32> {
     let unreadable = |e: std::io::Error| {
         log::error!("reading the PIN: {e}");
         eprintln!("{}", t::PIN_UNREADABLE.get(lang));

@@ -19,29 +19,67 @@ pub enum TokenCommand {
         /// Only this module.
         #[arg(long, value_name = "PATH")]
         module: Option<PathBuf>,
+        /// Log in to this token (label or serial) to see the keys it shows only after login;
+        /// the PIN is asked, checked against the profile, and the token logged out after.
+        #[arg(long, value_name = "LABEL", requires = "module")]
+        token: Option<String>,
+        /// Read the PIN as one line from standard input instead of the terminal.
+        #[arg(long, requires = "token")]
+        pin_stdin: bool,
         #[arg(long)]
         json: bool,
     },
 }
 
 pub fn run(command: &TokenCommand, lang: Lang) -> i32 {
-    let TokenCommand::List { module, json } = command;
+    let TokenCommand::List {
+        module,
+        token,
+        pin_stdin,
+        json,
+    } = command;
+    let profiles = match Profiles::load_default() {
+        Ok(profiles) => profiles,
+        Err(e) => {
+            let e = CardError::Profile(e);
+            log::error!("token list: {e}");
+            eprintln!("{}", card_text::error(&e, lang));
+            return exit::CONFIG;
+        }
+    };
     let candidates = match module {
         Some(path) => vec![Candidate {
             path: path.clone(),
             source: "--module".into(),
         }],
-        None => match Profiles::load_default() {
-            Ok(profiles) => pkcs11::candidates(&profiles, &pkcs11::p11kit_dirs()),
-            Err(e) => {
-                let e = CardError::Profile(e);
+        None => pkcs11::candidates(&profiles, &pkcs11::p11kit_dirs()),
+    };
+    let pin = match token {
+        Some(_) => match super::card_cmd::read_pin(*pin_stdin, lang) {
+            Ok(pin) => Some(pin),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let with_login = match (token, &pin, module) {
+        (Some(token), Some(pin), Some(module)) => {
+            let rule = pkcs11::PinRule::for_token(&profiles, &module.display().to_string(), token);
+            // Refused here, in the officer's language, before anything reaches the token.
+            if let Err(e) = rule.check(pin) {
                 log::error!("token list: {e}");
                 eprintln!("{}", card_text::error(&e, lang));
-                return exit::CONFIG;
+                return exit::USAGE;
             }
-        },
+            Some(pkcs11::ListLogin { token, pin, rule })
+        }
+        _ => None,
     };
-    let listings: Vec<ModuleListing> = candidates.iter().map(pkcs11::list_module).collect();
+    let listings: Vec<ModuleListing> = candidates
+        .iter()
+        .map(|c| pkcs11::list_module(c, with_login.as_ref()))
+        .collect();
+    // The PIN is wiped now, not when the listing has been printed.
+    drop(pin);
     if *json {
         println!(
             "{}",

@@ -8,10 +8,13 @@ use serde::Serialize;
 use x509_cert::Certificate;
 
 use super::discovery::Candidate;
+use super::login::login;
 use super::objects::{certified_keys, key_kind};
+use super::pin_rule::PinRule;
 use super::registry::{load, Module};
 use super::token::{tokens, FoundToken, TokenSummary};
 use crate::card::error::CardError;
+use crate::card::pin::Pin;
 use crate::card::signing_key::KeyKind;
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,6 +46,15 @@ pub struct TokenListing {
     pub certificates: Vec<CertificateListing>,
     /// English; the certificates could not be read.
     pub error: Option<String>,
+}
+
+/// Log in to one token while listing, to see the keys it shows only after login.
+#[derive(Debug)]
+pub struct ListLogin<'a> {
+    /// Label or serial.
+    pub token: &'a str,
+    pub pin: &'a Pin,
+    pub rule: PinRule,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,15 +129,31 @@ fn certificate(k: &super::objects::CertifiedKey) -> CertificateListing {
     }
 }
 
-fn token(module: &Module, found: FoundToken) -> TokenListing {
+fn token(module: &Module, found: FoundToken, with_login: Option<&ListLogin<'_>>) -> TokenListing {
+    let with_login =
+        with_login.filter(|l| l.token == found.summary.label || l.token == found.summary.serial);
     let read = || -> Result<Vec<CertificateListing>, CardError> {
         let session = module
             .context()
             .open_ro_session(found.slot)
             .map_err(|e| module.error("C_OpenSession", e))?;
-        let keys = certified_keys(module, &session)?;
-        // Closed on drop; nothing was logged in.
-        Ok(keys.iter().map(certificate).collect())
+        if let Some(l) = with_login {
+            login(
+                module,
+                &session,
+                found.slot,
+                super::token::PinFlags::of(&found.info),
+                &l.rule,
+                l.pin,
+                false,
+            )?;
+        }
+        let keys = certified_keys(module, &session);
+        if with_login.is_some() {
+            let _ = session.logout();
+        }
+        // The session closes on drop.
+        Ok(keys?.iter().map(certificate).collect())
     };
     let (certificates, error) = match read() {
         Ok(c) => (c, None),
@@ -139,7 +167,8 @@ fn token(module: &Module, found: FoundToken) -> TokenListing {
 }
 
 /// Loads the module and lists its tokens; a module that fails is listed with its error.
-pub fn list_module(candidate: &Candidate) -> ModuleListing {
+/// With `with_login`, that token is listed after login (and logged out after).
+pub fn list_module(candidate: &Candidate, with_login: Option<&ListLogin<'_>>) -> ModuleListing {
     let mut listing = ModuleListing {
         module: candidate.path.display().to_string(),
         source: candidate.source.clone(),
@@ -162,7 +191,12 @@ pub fn list_module(candidate: &Candidate) -> ModuleListing {
         )
     });
     match tokens(&module) {
-        Ok(found) => listing.tokens = found.into_iter().map(|t| token(&module, t)).collect(),
+        Ok(found) => {
+            listing.tokens = found
+                .into_iter()
+                .map(|t| token(&module, t, with_login))
+                .collect()
+        }
         Err(e) => listing.error = Some(e.to_string()),
     }
     listing

@@ -17,7 +17,7 @@ pub mod token;
 pub use auth::{authenticate_token, TokenAuthRequest};
 pub use discovery::{candidates, p11kit_dirs, Candidate};
 pub use key::{KeyRequest, Pkcs11Key};
-pub use listing::{list_module, CertificateListing, ModuleListing, TokenListing};
+pub use listing::{list_module, CertificateListing, ListLogin, ModuleListing, TokenListing};
 pub use objects::{CertifiedKey, KeyChoice};
 pub use pin_rule::PinRule;
 pub use registry::{load, Module};
