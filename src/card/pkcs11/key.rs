@@ -1,5 +1,9 @@
 //! [`Pkcs11Key`]: a token's key opened for one person at the counter. Opening logs in;
 //! dropping logs out and closes the session, so nothing stays logged in between two people.
+//!
+//! PKCS#11 login state belongs to the token and the process, not to one session: two keys of
+//! one token open at once in one process share it, and dropping either logs both out. The
+//! desk uses one key at a time.
 
 use std::path::Path;
 use std::sync::Arc;
