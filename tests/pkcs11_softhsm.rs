@@ -29,6 +29,7 @@ struct Tokens {
     rsa_sign: Vec<u8>,
     p256: Vec<u8>,
     p384: Vec<u8>,
+    cli_rsa: Vec<u8>,
 }
 
 /// The CIE-shaped token's profile: the SoftHSM module, token CIE-TEST, the CIE's PIN rule.
@@ -108,6 +109,31 @@ fn tokens() -> &'static Tokens {
         hsm.token("WRONG", PIN);
         hsm.add_key("WRONG", PIN, &KeySpec::rossi("wrong", "rsa", "01", 109));
 
+        // The command-line tests run in child processes: tokens of their own, so that no
+        // two processes use one token at once.
+        hsm.token("CLI-RSA", PIN);
+        let cli_rsa = hsm.add_key("CLI-RSA", PIN, &KeySpec::rossi("cli-rsa", "rsa", "01", 111));
+        hsm.add_key(
+            "CLI-RSA",
+            PIN,
+            &KeySpec {
+                key_usage: "critical,nonRepudiation",
+                ..KeySpec::rossi("cli-rsa-sign", "rsa", "02", 113)
+            },
+        );
+        hsm.token("CLI-EC", PIN);
+        hsm.add_key("CLI-EC", PIN, &KeySpec::rossi("cli-ec", "p256", "01", 112));
+
+        hsm.token("CLI-AA", PIN);
+        hsm.add_key(
+            "CLI-AA",
+            PIN,
+            &KeySpec {
+                always_authenticate: true,
+                ..KeySpec::rossi("cli-aa", "p256", "01", 114)
+            },
+        );
+
         // Login state is per token: the logout test has a token of its own.
         hsm.token("LOGOUT", PIN);
         hsm.add_key("LOGOUT", PIN, &KeySpec::rossi("logout", "p256", "01", 110));
@@ -126,6 +152,7 @@ fn tokens() -> &'static Tokens {
             rsa_sign,
             p256,
             p384,
+            cli_rsa,
         }
     })
 }
@@ -138,6 +165,16 @@ fn request(token: &str, key: KeyChoice) -> KeyRequest<'_> {
         pin_rule: None,
         confirm_last_try: false,
     }
+}
+
+/// PKCS#11 login state belongs to the token and the process, not to the session: two tests
+/// logged in to one token at once would log each other out. One at a time.
+static ONE_LOGIN_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_LOGIN_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
 }
 
 fn open(token: &str, key: KeyChoice, pin: &str) -> Result<Pkcs11Key, CardError> {
@@ -182,6 +219,7 @@ fn slot_of(label: &str) -> (std::sync::Arc<pkcs11::Module>, cryptoki::slot::Slot
 
 #[test]
 fn the_signing_key_is_the_qualified_one_and_signs_rsa() {
+    let _one = one_at_a_time();
     let t = tokens();
     let mut key = open("RSA", KeyChoice::Signing, PIN).expect("open");
     assert_eq!(key.certificate_der(), t.rsa_sign.as_slice());
@@ -193,6 +231,7 @@ fn the_signing_key_is_the_qualified_one_and_signs_rsa() {
 
 #[test]
 fn the_authentication_key_and_a_key_by_id() {
+    let _one = one_at_a_time();
     let t = tokens();
     let key = open("RSA", KeyChoice::Authentication, PIN).expect("open");
     assert_eq!(key.certificate_der(), t.rsa_auth.as_slice());
@@ -203,6 +242,7 @@ fn the_authentication_key_and_a_key_by_id() {
 
 #[test]
 fn ecdsa_keys_sign_in_der() {
+    let _one = one_at_a_time();
     let t = tokens();
     let mut key = open("EC", KeyChoice::Signing, PIN).expect("open");
     assert_eq!(key.certificate_der(), t.p256.as_slice());
@@ -217,6 +257,7 @@ fn ecdsa_keys_sign_in_der() {
 
 #[test]
 fn always_authenticate_keys_sign_again_and_again() {
+    let _one = one_at_a_time();
     for id in [1u8, 2] {
         let mut key = open("ALWAYS", KeyChoice::Id(vec![id]), PIN).expect("open");
         assert!(key.always_authenticate(), "key {id}");
@@ -228,6 +269,7 @@ fn always_authenticate_keys_sign_again_and_again() {
 
 #[test]
 fn dropping_the_key_logs_out() {
+    let _one = one_at_a_time();
     let key = open("LOGOUT", KeyChoice::Signing, PIN).expect("open");
     let (module, slot) = slot_of("LOGOUT");
     let session = module.context().open_ro_session(slot).expect("session");
@@ -246,6 +288,7 @@ fn dropping_the_key_logs_out() {
 
 #[test]
 fn the_cie_shaped_token_takes_the_last_four_digits_only() {
+    let _one = one_at_a_time();
     tokens();
     let (module, slot) = slot_of("CIE-TEST");
     for pin in ["12345", "12345678", "567"] {
@@ -268,6 +311,7 @@ fn the_cie_shaped_token_takes_the_last_four_digits_only() {
 
 #[test]
 fn a_wrong_pin_is_refused_once_and_not_retried() {
+    let _one = one_at_a_time();
     tokens();
     let (module, slot) = slot_of("WRONG");
     let e = open("WRONG", KeyChoice::Signing, "00000000").expect_err("wrong PIN");
@@ -281,6 +325,7 @@ fn a_wrong_pin_is_refused_once_and_not_retried() {
 
 #[test]
 fn a_pin_outside_the_rule_never_reaches_the_token() {
+    let _one = one_at_a_time();
     tokens();
     let request = KeyRequest {
         pin_rule: Some(PinRule::Length {
@@ -296,6 +341,7 @@ fn a_pin_outside_the_rule_never_reaches_the_token() {
 
 #[test]
 fn a_token_without_a_key_for_its_certificate() {
+    let _one = one_at_a_time();
     tokens();
     let e = open("NOKEY", KeyChoice::Signing, PIN).expect_err("no key");
     assert!(
@@ -310,6 +356,7 @@ fn a_token_without_a_key_for_its_certificate() {
 
 #[test]
 fn tokens_are_chosen_by_label_or_serial() {
+    let _one = one_at_a_time();
     tokens();
     let e = open("NO SUCH TOKEN", KeyChoice::Signing, PIN).expect_err("unknown label");
     assert!(matches!(e, CardError::TokenNotFound { .. }), "{e:?}");
@@ -339,4 +386,323 @@ fn a_module_that_does_not_load_is_named() {
     );
     let text = sportello::i18n::card_text::error(&e, sportello::i18n::Lang::It);
     assert!(text.contains("libgarbage-pkcs11.so"), "{text}");
+}
+
+/// `sportello ARGS` with the test tokens and profiles, the PIN typed on standard input.
+fn cli(data: &Path, args: &[&str], pin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let t = tokens();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .env("SOFTHSM2_CONF", &t.hsm.conf)
+        .env(
+            "SPORTELLO_CARD_PROFILES",
+            std::env::var_os("SPORTELLO_CARD_PROFILES").expect("profiles set by tokens()"),
+        )
+        .env("SPORTELLO_DATA_DIR", data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sportello");
+    let mut stdin = child.stdin.take().expect("stdin");
+    if let Some(pin) = pin {
+        stdin
+            .write_all(format!("{pin}\n").as_bytes())
+            .expect("type the PIN");
+    }
+    drop(stdin);
+    let out = child.wait_with_output().expect("sportello ends");
+    if let Some(pin) = pin {
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !printed.contains(pin),
+            "the PIN is never printed: {printed}"
+        );
+    }
+    out
+}
+
+fn root(t: &Tokens) -> &str {
+    t.hsm.root_cert.to_str().expect("UTF-8 path")
+}
+
+#[test]
+fn card_auth_through_a_token_gives_the_same_evidence_as_a_card() {
+    let t = tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let out = cli(
+        data.path(),
+        &[
+            "card",
+            "auth",
+            "--module",
+            MODULE,
+            "--token",
+            "CLI-RSA",
+            "--pin-stdin",
+            "--trust",
+            root(t),
+            "--json",
+        ],
+        Some(PIN),
+    );
+    assert!(out.status.success(), "{out:?}");
+    let evidence: sportello::card::AuthEvidence =
+        serde_json::from_slice(&out.stdout).expect("evidence JSON");
+    assert_eq!(evidence.card_kind, sportello::card::CardKind::Pkcs11);
+    assert!(evidence.passed(), "{:?}", evidence.reasons);
+    assert_eq!(evidence.codice_fiscale.as_deref(), Some("RSSMRA80A01H501U"));
+    assert_eq!(evidence.name, "MARIO ROSSI");
+    // The authentication key, not the qualified signature key.
+    let der = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        &evidence.certificate_b64,
+    )
+    .expect("base64");
+    assert_eq!(der, t.cli_rsa);
+    assert_eq!(evidence.challenge_hex.len(), 64);
+
+    // A token whose CA nobody here trusts: the exchange completes, the verdict fails.
+    let out = cli(
+        data.path(),
+        &[
+            "card",
+            "auth",
+            "--module",
+            MODULE,
+            "--token",
+            "CLI-EC",
+            "--pin-stdin",
+            "--json",
+        ],
+        Some(PIN),
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let evidence: sportello::card::AuthEvidence =
+        serde_json::from_slice(&out.stdout).expect("evidence JSON");
+    assert!(!evidence.passed());
+    assert!(evidence
+        .checks
+        .iter()
+        .any(|c| c.check == sportello::card::AuthCheckKind::CardSignature && c.passed));
+}
+
+#[test]
+fn login_with_a_token_opens_the_officers_session() {
+    let t = tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let d = data.path();
+    let ok = |out: std::process::Output| {
+        assert!(out.status.success(), "{out:?}");
+        out
+    };
+    ok(cli(d, &["trust", "import", root(t)], None));
+    ok(cli(
+        d,
+        &[
+            "officer",
+            "add",
+            "--cf",
+            "RSSMRA80A01H501U",
+            "--name",
+            "Mario Rossi",
+        ],
+        None,
+    ));
+    let out = ok(cli(
+        d,
+        &[
+            "login",
+            "--module",
+            MODULE,
+            "--token",
+            "CLI-RSA",
+            "--pin-stdin",
+        ],
+        Some(PIN),
+    ));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Sessione aperta per"), "{text}");
+    ok(cli(d, &["logout"], None));
+}
+
+#[test]
+fn the_cli_refuses_a_cie_pin_of_the_wrong_length_in_italian() {
+    tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let out = cli(
+        data.path(),
+        &[
+            "card",
+            "auth",
+            "--module",
+            MODULE,
+            "--token",
+            "CIE-TEST",
+            "--pin-stdin",
+        ],
+        Some("56789"),
+    );
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("ultime 4 cifre"), "{text}");
+    assert!(text.contains("non è stato inviato"), "{text}");
+}
+
+#[test]
+fn token_list_shows_tokens_certificates_and_keys() {
+    tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let out = cli(
+        data.path(),
+        &["token", "list", "--module", MODULE, "--json"],
+        None,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let modules: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let module = &modules[0];
+    assert_eq!(module["module"], MODULE);
+    assert!(module["error"].is_null(), "{module}");
+    let tokens = module["tokens"].as_array().expect("tokens");
+    let token = |label: &str| {
+        tokens
+            .iter()
+            .find(|t| t["label"] == label)
+            .unwrap_or_else(|| panic!("token {label} in {module}"))
+    };
+    let rsa = token("RSA");
+    assert_eq!(rsa["manufacturer"], "SoftHSM project");
+    assert!(!rsa["serial"].as_str().unwrap_or_default().is_empty());
+    let certs = rsa["certificates"].as_array().expect("certificates");
+    assert_eq!(certs.len(), 2, "{rsa}");
+    for c in certs {
+        assert_eq!(c["key_type"], "RSA");
+        assert_eq!(c["key_bits"], 2048);
+        assert_eq!(c["holder"], "MARIO ROSSI");
+        assert_eq!(c["codice_fiscale"], "RSSMRA80A01H501U");
+        assert_eq!(c["signature_key"], c["id"] == "02", "{c}");
+    }
+    let ec = token("EC");
+    let curves: Vec<&str> = ec["certificates"]
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .filter_map(|c| c["curve"].as_str())
+        .collect();
+    assert_eq!(curves, ["P-256", "P-384"]);
+    let cie = token("CIE-TEST");
+    assert_eq!(cie["certificates"][0]["id"], hex::encode("CIE0"));
+    assert_eq!(cie["certificates"][0]["label"], "CIE0");
+    // The human listing, in Italian.
+    let out = cli(data.path(), &["token", "list", "--module", MODULE], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Token «RSA»"), "{text}");
+    assert!(text.contains("RSSMRA80A01H501U"), "{text}");
+    assert!(text.contains("chiave RSA 2048 bit"), "{text}");
+}
+
+#[test]
+fn token_list_finds_modules_from_profiles_and_p11kit_and_names_the_broken_one() {
+    let t = tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let registrations = data.path().join("p11-kit");
+    std::fs::create_dir_all(&registrations).expect("p11-kit folder");
+    let broken = data.path().join("libbroken-pkcs11.so");
+    std::fs::write(&broken, b"not a library").expect("write");
+    std::fs::write(
+        registrations.join("broken.module"),
+        format!("module: {}\n", broken.display()),
+    )
+    .expect("write");
+    // Installed but disabled for this program: it must not even be loaded.
+    let disabled = data.path().join("libdisabled-pkcs11.so");
+    std::fs::write(&disabled, b"not a library either").expect("write");
+    std::fs::write(
+        registrations.join("off.module"),
+        format!("module: {}\ndisable-in: sportello\n", disabled.display()),
+    )
+    .expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .env("SOFTHSM2_CONF", &t.hsm.conf)
+        .env(
+            "SPORTELLO_CARD_PROFILES",
+            std::env::var_os("SPORTELLO_CARD_PROFILES").expect("profiles"),
+        )
+        .env("SPORTELLO_P11KIT_MODULES", &registrations)
+        .env("SPORTELLO_DATA_DIR", data.path())
+        .args(["token", "list", "--json"])
+        .output()
+        .expect("run sportello");
+    assert!(out.status.success(), "{out:?}");
+    let modules: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let modules = modules.as_array().expect("modules");
+    let softhsm = modules
+        .iter()
+        .find(|m| m["module"] == MODULE)
+        .expect("SoftHSM from the CIE test profile");
+    assert_eq!(softhsm["source"], "profile cie-softhsm-test");
+    assert!(!softhsm["tokens"].as_array().expect("tokens").is_empty());
+    let failed = modules
+        .iter()
+        .find(|m| m["source"] == "p11-kit broken.module")
+        .expect("the broken registration is listed");
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("libbroken-pkcs11.so"),
+        "{failed}"
+    );
+    assert!(
+        !modules.iter().any(|m| m["source"] == "p11-kit off.module"
+            || m["module"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("libdisabled")),
+        "a disabled registration is not loaded: {modules:?}"
+    );
+}
+
+#[test]
+fn token_list_after_login_shows_always_authenticate_keys() {
+    tokens();
+    let data = tempfile::tempdir().expect("data dir");
+    let listing = |args: &[&str], pin: Option<&str>| {
+        let out = cli(data.path(), args, pin);
+        assert!(out.status.success(), "{out:?}");
+        let modules: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        modules[0]["tokens"]
+            .as_array()
+            .expect("tokens")
+            .iter()
+            .find(|t| t["label"] == "CLI-AA")
+            .expect("token CLI-AA")["certificates"][0]
+            .clone()
+    };
+    // Without the PIN SoftHSM shows no private key.
+    let cert = listing(&["token", "list", "--module", MODULE, "--json"], None);
+    assert_eq!(cert["private_key_visible"], false, "{cert}");
+    assert!(cert["always_authenticate"].is_null(), "{cert}");
+    let cert = listing(
+        &[
+            "token",
+            "list",
+            "--module",
+            MODULE,
+            "--token",
+            "CLI-AA",
+            "--pin-stdin",
+            "--json",
+        ],
+        Some(PIN),
+    );
+    assert_eq!(cert["private_key_visible"], true, "{cert}");
+    assert_eq!(cert["always_authenticate"], true, "{cert}");
+    assert_eq!(cert["curve"], "P-256", "{cert}");
 }

@@ -9,6 +9,7 @@ pub(crate) mod human;
 mod input;
 mod login_cmd;
 mod sign_cmd;
+mod token_cmd;
 mod trust_cmd;
 mod verify_cmd;
 
@@ -93,10 +94,19 @@ pub enum Command {
     Card(card_cmd::CardCommand),
     /// Sign a document (CAdES-BES .p7m), or add a signature to an envelope.
     Sign(sign_cmd::SignArgs),
+    /// PKCS#11 tokens: modules, tokens, certificates and keys.
+    #[command(subcommand)]
+    Token(token_cmd::TokenCommand),
     /// Open a desk session with the officer's card (PIN, challenge, certificate checks).
     Login {
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", conflicts_with = "module")]
         reader: Option<String>,
+        /// Authenticate through this PKCS#11 module instead of the native driver.
+        #[arg(long, value_name = "PATH")]
+        module: Option<PathBuf>,
+        /// The token's label or serial (with --module; default: the only token).
+        #[arg(long, value_name = "LABEL", requires = "module")]
+        token: Option<String>,
         /// Read the PIN as one line from standard input instead of the terminal.
         #[arg(long)]
         pin_stdin: bool,
@@ -426,8 +436,11 @@ pub fn run() -> i32 {
         Command::Grant(command) => desk_cmd::grant(&command, &db, lang),
         Command::Overdue { json } => desk_cmd::overdue(json, &db, lang),
         Command::Card(command) => card_cmd::run(&command, &data_dir, lang),
+        Command::Token(command) => token_cmd::run(&command, lang),
         Command::Login {
             reader,
+            module,
+            token,
             pin_stdin,
             confirm_last_try,
             trust,
@@ -436,6 +449,8 @@ pub fn run() -> i32 {
         } => login_cmd::login(
             &login_cmd::LoginArgs {
                 reader: reader.as_deref(),
+                module: module.as_deref(),
+                token: token.as_deref(),
                 pin_stdin,
                 confirm_last_try,
                 trust: &trust,

@@ -1,5 +1,9 @@
 //! [`Pkcs11Key`]: a token's key opened for one person at the counter. Opening logs in;
 //! dropping logs out and closes the session, so nothing stays logged in between two people.
+//!
+//! PKCS#11 login state belongs to the token and the process, not to one session: two keys of
+//! one token open at once in one process share it, and dropping either logs both out. The
+//! desk uses one key at a time.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -47,6 +51,8 @@ pub struct Pkcs11Key {
     kind: KeyKind,
     always_authenticate: bool,
     token: TokenSummary,
+    /// The card profile that describes the token, if any.
+    profile: Option<String>,
     /// Kept only for keys that need it again for every signature.
     pin: Option<Pin>,
 }
@@ -69,13 +75,16 @@ impl Pkcs11Key {
     pub fn open(request: &KeyRequest<'_>, pin: &Pin) -> Result<Pkcs11Key, CardError> {
         let module = load(request.module)?;
         let found = find_token(&module, request.token)?;
-        let rule = match &request.pin_rule {
-            Some(rule) => rule.clone(),
-            None => {
-                let profiles = crate::card::Profiles::load_default()?;
-                PinRule::for_token(&profiles, module.path(), &found.summary.label)
-            }
+        let profiles = crate::card::Profiles::load_default()?;
+        let profile = profiles
+            .iter()
+            .find(|p| p.drives_token(module.path(), &found.summary.label));
+        let rule = match (&request.pin_rule, profile) {
+            (Some(rule), _) => rule.clone(),
+            (None, Some(profile)) => PinRule::of_profile(profile),
+            (None, None) => PinRule::ANY,
         };
+        let profile = profile.map(|p| p.id.clone());
         let flags = PinFlags::of(&found.info);
         // Checked before any session: a refused PIN leaves no trace on the token.
         rule.check(pin)?;
@@ -134,6 +143,7 @@ impl Pkcs11Key {
             kind,
             always_authenticate,
             token: found.summary,
+            profile,
         })
     }
 
@@ -149,6 +159,11 @@ impl Pkcs11Key {
 
     pub fn token(&self) -> &TokenSummary {
         &self.token
+    }
+
+    /// The id of the card profile that describes the token, if any.
+    pub fn profile_id(&self) -> Option<&str> {
+        self.profile.as_deref()
     }
 
     pub fn module_path(&self) -> &str {

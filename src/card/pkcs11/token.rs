@@ -100,13 +100,19 @@ pub fn tokens(module: &Module) -> Result<Vec<FoundToken>, CardError> {
     Ok(found)
 }
 
-/// The token whose label or serial is `name`; without a name, the only token there is.
+/// The token whose label or serial is `name` (or whose slot is the reader `name`: OpenSC
+/// names its slots after the readers); without a name, the only token there is.
 pub fn find_token(module: &Module, name: Option<&str>) -> Result<FoundToken, CardError> {
     let all = tokens(module)?;
     let mut matching: Vec<FoundToken> = match name {
         Some(name) => all
             .into_iter()
-            .filter(|t| t.summary.label == name.trim() || t.summary.serial == name.trim())
+            .filter(|t| {
+                let name = name.trim();
+                t.summary.label == name
+                    || t.summary.serial == name
+                    || t.summary.slot_description == name
+            })
             .collect(),
         None => all,
     };
