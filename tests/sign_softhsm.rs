@@ -3,6 +3,7 @@
 //! envelopes, each verified before writing by the product and afterwards by openssl; a wrong
 //! PIN, a module that does not load and a certificate without its key write nothing.
 
+mod common;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -320,4 +321,83 @@ fn a_certificate_without_its_key_writes_nothing() {
     );
     assert_ne!(code, 0, "{stderr}");
     assert!(!file("delega-no-key.txt.p7m").exists());
+}
+
+/// "Firma allo sportello" with a PKCS#11 token: prepared, signed, verified, submitted.
+#[test]
+fn the_delegation_form_signed_at_the_desk_with_a_token() {
+    use sportello::registry::{self, people, CompanyRequest};
+    let t = tokens();
+    let data = t.dir.path().join("desk-data");
+    std::fs::create_dir_all(&data).expect("data dir");
+    let db = data.join("desk.db");
+    {
+        let (mut store, session) = common::officer_in_session(&data);
+        let request = CompanyRequest {
+            codice_fiscale: "00743110157",
+            name: "ACME S.p.A.",
+            registered_office: None,
+            pec: None,
+            kinds: vec![("datore-privato".into(), None)],
+        };
+        registry::register_company(&mut store, Some(session), &request).expect("company");
+        people::add_person(
+            &mut store,
+            Some(session),
+            "RSSMRA80A01H501U",
+            "ROSSI",
+            "MARIO",
+            false,
+        )
+        .expect("rep");
+        people::add_person(
+            &mut store,
+            Some(session),
+            "VRDLCU85M41F205J",
+            "VERDI",
+            "LUCIA",
+            true,
+        )
+        .expect("admin");
+        people::add_representative(
+            &mut store,
+            Some(session),
+            "00743110157",
+            "RSSMRA80A01H501U",
+            None,
+        )
+        .expect("legal rep");
+        sportello::store::write_session_file(&db, session.0).expect("session file");
+    }
+    let started = Instant::now();
+    let (code, stdout, stderr) = sportello(
+        &[
+            "nomination",
+            "sign-at-desk",
+            "--company",
+            "00743110157",
+            "--representative",
+            "RSSMRA80A01H501U",
+            "--admin",
+            "VRDLCU85M41F205J",
+            "--office",
+            "CPI di Trento",
+            "--module",
+            MODULE,
+            "--token",
+            "FIRMA-RSA",
+            "--db",
+            &s(&db),
+            "--json",
+        ],
+        PIN,
+    );
+    eprintln!(
+        "one signature at the desk with SoftHSM (prepare, sign, verify, submit): {:?}",
+        started.elapsed()
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let outcome: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(outcome["signer_codice_fiscale"], "RSSMRA80A01H501U");
+    assert_eq!(outcome["form_pages"], 1);
 }
