@@ -44,19 +44,7 @@ pub fn extract_document(data: &[u8], dir: &Path, name: &str) -> Result<PathBuf, 
     if target.exists() {
         return Err(ExtractError::Exists(target));
     }
-    let partial = dir.join(format!(
-        ".{}.partial-{}",
-        safe_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options.open(&partial).map_err(io(&partial))?;
+    let (partial, file) = create_partial(dir, &safe_name.to_string_lossy())?;
     let mut writer = BufWriter::new(file);
     let mut write_error = None;
     let walk = content.for_each_chunk(|chunk| {
@@ -78,9 +66,28 @@ pub fn extract_document(data: &[u8], dir: &Path, name: &str) -> Result<PathBuf, 
         let _ = fs::remove_file(&partial);
         return Err(e);
     }
-    // A hard link fails if the name was taken meanwhile: no overwrite even in a race.
-    let linked = fs::hard_link(&partial, &target);
-    let _ = fs::remove_file(&partial);
+    publish(&partial, target)
+}
+
+/// A new owner-only file beside the target, to be published with [`publish`].
+fn create_partial(dir: &Path, name: &str) -> Result<(PathBuf, fs::File), ExtractError> {
+    let partial = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(&partial).map_err(io(&partial))?;
+    Ok((partial, file))
+}
+
+/// Gives the finished `partial` its name. A hard link fails if the name was taken
+/// meanwhile: no overwrite even in a race. The partial file is gone afterwards either way.
+fn publish(partial: &Path, target: PathBuf) -> Result<PathBuf, ExtractError> {
+    let linked = fs::hard_link(partial, &target);
+    let _ = fs::remove_file(partial);
     match linked {
         Ok(()) => Ok(target),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -88,4 +95,31 @@ pub fn extract_document(data: &[u8], dir: &Path, name: &str) -> Result<PathBuf, 
         }
         Err(e) => Err(io(&target)(e)),
     }
+}
+
+/// Writes `bytes` to `target`, which must not exist: written beside it, synced, then linked
+/// into place, so the name holds the whole file or nothing.
+pub fn write_new_file(target: &Path, bytes: &[u8]) -> Result<PathBuf, ExtractError> {
+    if target.exists() {
+        return Err(ExtractError::Exists(target.to_path_buf()));
+    }
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "firmato".into());
+    let (partial, mut file) = create_partial(dir, &name)?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(io(&partial));
+    drop(file);
+    if let Err(e) = written {
+        let _ = fs::remove_file(&partial);
+        return Err(e);
+    }
+    publish(&partial, target.to_path_buf())
 }

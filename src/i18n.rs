@@ -492,6 +492,71 @@ pub mod card_text {
                     "Cancelled.".into()
                 }
             }
+            CardError::Pkcs11Module { module, reason } => {
+                if it {
+                    format!("Il modulo PKCS#11 {module} non si carica ({reason}).")
+                } else {
+                    format!("The PKCS#11 module {module} does not load ({reason}).")
+                }
+            }
+            CardError::Pkcs11Failure {
+                module,
+                operation,
+                reason,
+            } => {
+                if it {
+                    format!("Il modulo PKCS#11 {module} ha rifiutato l'operazione ({operation}: {reason}).")
+                } else {
+                    format!("The PKCS#11 module {module} refused the operation ({operation}: {reason}).")
+                }
+            }
+            CardError::TokenNotFound { module, token } if token.is_empty() => {
+                if it {
+                    format!("Nessun token presente per il modulo {module}: inserire la carta o il token.")
+                } else {
+                    format!("No token present for module {module}: insert the card or token.")
+                }
+            }
+            CardError::TokenNotFound { module, token } => {
+                if it {
+                    format!("Nessun token «{token}» per il modulo {module}.")
+                } else {
+                    format!("No token «{token}» for module {module}.")
+                }
+            }
+            CardError::TokenAmbiguous { tokens, .. } => {
+                if it {
+                    format!(
+                        "Sono presenti più token ({}): indicare quale con --token.",
+                        tokens.join(", ")
+                    )
+                } else {
+                    format!(
+                        "Several tokens are present ({}): choose one with --token.",
+                        tokens.join(", ")
+                    )
+                }
+            }
+            CardError::NoKey { token, what } => {
+                if it {
+                    format!("Il token «{token}» non ha una chiave utilizzabile ({what}).")
+                } else {
+                    format!("Token «{token}» has no usable key ({what}).")
+                }
+            }
+            CardError::CiePinFormat => {
+                if it {
+                    "Per la CIE con il modulo PKCS#11 si digitano solo le ultime 4 cifre del PIN \
+                     (il PIN completo ha 8 cifre). Il PIN non è stato inviato alla carta: un PIN \
+                     di altra lunghezza consumerebbe un tentativo."
+                        .into()
+                } else {
+                    "For the CIE through the PKCS#11 module type only the last 4 digits of the PIN \
+                     (the full PIN has 8 digits). The PIN was not sent to the card: a PIN of another \
+                     length would cost a try."
+                        .into()
+                }
+            }
         }
     }
 }
@@ -855,4 +920,107 @@ pub mod tui_text {
     pub const DATA_DIR: Text = Text::new("Cartella dei dati:", "Data folder:");
     pub const CANNOT_OPEN_DB: Text =
         Text::new("Impossibile aprire l'archivio", "Cannot open the database");
+}
+
+/// `sportello sign` and signing at the desk.
+pub mod sign_text {
+    use super::{Lang, Text};
+    use crate::sign::SignError;
+
+    pub const SIGNER: Text = Text::new("Firmerà", "Signing as");
+    pub const ISSUER: Text = Text::new("Certificato emesso da", "Certificate issued by");
+    pub const VALID_UNTIL: Text = Text::new("Valido fino al", "Valid until");
+    pub const DECLARED_QUALIFIED: Text = Text::new(
+        "Il certificato si dichiara qualificato (firma qualificata)",
+        "The certificate declares itself qualified (qualified signature)",
+    );
+    pub const NOT_QUALIFIED: Text = Text::new(
+        "Certificato non qualificato: firma elettronica avanzata, non qualificata",
+        "Not a qualified certificate: an advanced, not a qualified, electronic signature",
+    );
+    pub const REFUSED: Text = Text::new(
+        "Firma rifiutata prima di chiedere il PIN",
+        "Signing refused before asking for the PIN",
+    );
+    pub const WRITTEN: Text =
+        Text::new("Documento firmato scritto in", "Signed document written to");
+    pub const SIGNATURE_ID: Text = Text::new("Nuova firma", "New signature");
+    pub const VERIFIED: Text = Text::new(
+        "Verificata prima della scrittura: firma integra, certificato attendibile e valido",
+        "Verified before writing: signature intact, certificate trusted and valid",
+    );
+    pub const OUT_REQUIRED: Text = Text::new(
+        "Per una busta già firmata indicare il file di uscita con --out",
+        "For an envelope that is already signed, give the output file with --out",
+    );
+    pub const EXISTS: Text = Text::new(
+        "Il file di uscita esiste già: non viene sovrascritto",
+        "The output file already exists: it is not overwritten",
+    );
+    pub const WRITE_FAILED: Text = Text::new("Scrittura non riuscita", "Writing failed");
+    pub const FORM_PREPARED: Text =
+        Text::new("Modulo di delega preparato", "Delegation form prepared");
+    pub const PAGES: Text = Text::new("pagine", "pages");
+    pub const NOMINATION_SUBMITTED: Text = Text::new(
+        "Modulo firmato allo sportello, verificato e allegato alla richiesta (nessun documento d'identità richiesto)",
+        "Form signed at the counter, verified and attached to the request (no identity document needed)",
+    );
+
+    pub fn error(e: &SignError, lang: Lang) -> String {
+        let it = lang == Lang::It;
+        match e {
+            SignError::Card(card) => super::card_text::error(card, lang),
+            SignError::Certificate(d) => {
+                if it {
+                    format!("Il certificato del firmatario non è utilizzabile ({d}).")
+                } else {
+                    format!("The signer certificate cannot be used ({d}).")
+                }
+            }
+            SignError::NotAnEnvelope(d) => {
+                if it {
+                    format!("Il file non è una busta firmata leggibile (.p7m binaria): {d}.")
+                } else {
+                    format!("The file is not a readable signed envelope (binary .p7m): {d}.")
+                }
+            }
+            SignError::Detached => {
+                if it {
+                    "La busta non contiene il documento (firma separata): non si può aggiungere una firma parallela.".into()
+                } else {
+                    "The envelope does not contain the document (detached signature): no parallel signature can be added.".into()
+                }
+            }
+            SignError::UnknownSignature(id) => {
+                if it {
+                    format!("Nella busta non c'è la firma {id} (gli identificativi sono come L0.S1, vedi «sportello verify»).")
+                } else {
+                    format!("There is no signature {id} in the envelope (identifiers look like L0.S1, see «sportello verify»).")
+                }
+            }
+            SignError::NotOutermost(id) => {
+                if it {
+                    format!("La firma {id} è in una busta interna: si possono controfirmare solo le firme della busta esterna.")
+                } else {
+                    format!("Signature {id} is in an inner envelope: only the outer envelope's signatures can be countersigned.")
+                }
+            }
+            SignError::SignerRefused(d) => {
+                if it {
+                    format!("Firma rifiutata: {d}. Una firma con questo certificato non sarebbe accettata dall'ufficio.")
+                } else {
+                    format!("Signing refused: {d}. A signature with this certificate would not be accepted by the office.")
+                }
+            }
+            SignError::NotAccepted(d) => {
+                if it {
+                    format!(
+                        "Il documento firmato non supera la verifica e non è stato scritto ({d})."
+                    )
+                } else {
+                    format!("The signed document fails verification and was not written ({d}).")
+                }
+            }
+        }
+    }
 }

@@ -51,6 +51,28 @@ pub enum CardError {
     Profile(#[from] ProfileError),
     #[error("cancelled")]
     Cancelled,
+    /// A PKCS#11 module that cannot be loaded or initialised.
+    #[error("PKCS#11 module {module}: {reason}")]
+    Pkcs11Module { module: String, reason: String },
+    /// A PKCS#11 call failed, with what was being done.
+    #[error("PKCS#11 module {module}, {operation}: {reason}")]
+    Pkcs11Failure {
+        module: String,
+        operation: String,
+        reason: String,
+    },
+    /// No token with this label or serial (an empty `token`: no token at all).
+    #[error("PKCS#11 module {module}: no token {token}")]
+    TokenNotFound { module: String, token: String },
+    /// Several tokens and none named.
+    #[error("PKCS#11 module {module}: several tokens ({}), choose one by label", tokens.join(", "))]
+    TokenAmbiguous { module: String, tokens: Vec<String> },
+    /// The token has no certificate with a private key (of this id).
+    #[error("token {token}: {what}")]
+    NoKey { token: String, what: String },
+    /// The CIE module takes only the last 4 digits of the 8-digit PIN.
+    #[error("the CIE's PKCS#11 PIN is the last 4 digits of its PIN")]
+    CiePinFormat,
 }
 
 impl CardError {

@@ -29,6 +29,11 @@ impl Pin {
         self.0.is_empty()
     }
 
+    /// The PIN's text, for a PKCS#11 `C_Login` (which takes it as typed).
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// The VERIFY data field: the digits in ASCII, padded as the profile says.
     pub fn verify_data(&self, rules: &PinRules) -> Result<Zeroizing<Vec<u8>>, CardError> {
         let digits = self.0.as_bytes();

@@ -104,6 +104,28 @@ pub struct CieRules {
     pub csca: Vec<PathBuf>,
 }
 
+/// Which PINs the profile's PKCS#11 module takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pkcs11Pin {
+    /// The `[profile.pin]` lengths, digits only.
+    #[default]
+    Profile,
+    /// The CIE module: exactly the last 4 digits of the 8-digit PIN.
+    CieLastFour,
+}
+
+/// How the card is used through a PKCS#11 module.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pkcs11Rules {
+    pub pin: Pkcs11Pin,
+    /// Token labels the profile describes (a trailing `*` matches a prefix); empty: every
+    /// token of its modules.
+    pub token_labels: Vec<String>,
+    /// Go through the module even where the native driver knows the card.
+    pub prefer: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     pub id: String,
@@ -117,6 +139,7 @@ pub struct Profile {
     /// PKCS#11 modules that can drive this card (the only way for `pkcs11`, CIE identity).
     pub modules: Vec<String>,
     pub cie: CieRules,
+    pub pkcs11: Pkcs11Rules,
     /// The file it was loaded from.
     pub source: PathBuf,
 }
@@ -124,5 +147,25 @@ pub struct Profile {
 impl Profile {
     pub fn matches(&self, atr: &[u8]) -> bool {
         self.atrs.iter().any(|p| p.matches(atr))
+    }
+
+    /// Whether this profile describes a token of `module` (a path or a file name, as in
+    /// `modules`) labelled `label`.
+    pub fn drives_token(&self, module: &str, label: &str) -> bool {
+        let file_name = |m: &str| m.rsplit('/').next().unwrap_or(m).to_string();
+        let names_module = self
+            .modules
+            .iter()
+            .any(|m| m == module || file_name(m) == file_name(module));
+        let names_label = self.pkcs11.token_labels.is_empty()
+            || self
+                .pkcs11
+                .token_labels
+                .iter()
+                .any(|l| match l.strip_suffix('*') {
+                    Some(prefix) => label.starts_with(prefix),
+                    None => l == label,
+                });
+        names_module && names_label
     }
 }

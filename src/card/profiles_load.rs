@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::profile::{
-    AtrPattern, CfSourceRule, CieRules, CnsFiles, Driver, IasSelect, KeyRules, PinRules, Profile,
-    ProfileError, SignPath,
+    AtrPattern, CfSourceRule, CieRules, CnsFiles, Driver, IasSelect, KeyRules, PinRules, Pkcs11Pin,
+    Pkcs11Rules, Profile, ProfileError, SignPath,
 };
 use super::transport::LongCommands;
 
@@ -44,6 +44,16 @@ struct RawProfile {
     modules: Vec<String>,
     #[serde(default)]
     cie: RawCie,
+    #[serde(default)]
+    pkcs11: RawPkcs11,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawPkcs11 {
+    pin: Pkcs11Pin,
+    token_labels: Vec<String>,
+    prefer: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -297,6 +307,11 @@ impl FileCtx<'_> {
                 confirm_aid: raw.cie.confirm_aid,
                 // Relative CSCA paths are relative to the profile file.
                 csca: raw.cie.csca.iter().map(|p| base.join(p)).collect(),
+            },
+            pkcs11: Pkcs11Rules {
+                pin: raw.pkcs11.pin,
+                token_labels: raw.pkcs11.token_labels,
+                prefer: raw.pkcs11.prefer,
             },
             source: self.path.to_path_buf(),
         })

@@ -37,8 +37,14 @@ pub enum CardCommand {
     },
     /// Authenticate the card holder: PIN, signature of a fresh challenge, certificate checks.
     Auth {
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", conflicts_with = "module")]
         reader: Option<String>,
+        /// Authenticate through this PKCS#11 module instead of the native driver.
+        #[arg(long, value_name = "PATH")]
+        module: Option<PathBuf>,
+        /// The token's label or serial (with --module; default: the only token).
+        #[arg(long, value_name = "LABEL", requires = "module")]
+        token: Option<String>,
         /// Read the PIN as one line from standard input instead of the terminal.
         #[arg(long)]
         pin_stdin: bool,
@@ -70,10 +76,15 @@ fn code(e: &CardError) -> i32 {
         | CardError::CfMismatch { .. }
         | CardError::AuthenticationFailed(_) => exit::FAILED,
         CardError::Cancelled => exit::OK,
+        CardError::Pkcs11Module { .. } => exit::UNAVAILABLE,
+        CardError::Pkcs11Failure { .. } => exit::TEMP_FAIL,
+        CardError::TokenNotFound { .. } => exit::NO_INPUT,
+        CardError::TokenAmbiguous { .. } | CardError::CiePinFormat => exit::USAGE,
+        CardError::NoKey { .. } => exit::DATA_ERR,
     }
 }
 
-fn fail(e: &CardError, lang: Lang) -> i32 {
+pub(super) fn fail(e: &CardError, lang: Lang) -> i32 {
     log::error!("card: {e}");
     eprintln!("{}", t::error(e, lang));
     code(e)
@@ -101,6 +112,8 @@ pub fn run(command: &CardCommand, data_dir: &Path, lang: Lang) -> i32 {
         } => read(&profiles, reader.as_deref(), csca, *as_json, lang),
         CardCommand::Auth {
             reader,
+            module,
+            token,
             pin_stdin,
             confirm_last_try,
             trust,
@@ -108,6 +121,8 @@ pub fn run(command: &CardCommand, data_dir: &Path, lang: Lang) -> i32 {
         } => auth(
             &AuthRequest {
                 reader: reader.as_deref(),
+                module: module.as_deref(),
+                token: token.as_deref(),
                 pin_stdin: *pin_stdin,
                 confirm_last_try: *confirm_last_try,
                 trust,
@@ -203,7 +218,11 @@ fn describe(event: &CardEvent, profiles: &Profiles, lang: Lang) -> String {
 }
 
 /// The named reader, or the only one holding a card.
-fn choose_reader(profiles: &Profiles, reader: Option<&str>, lang: Lang) -> Result<String, i32> {
+pub(super) fn choose_reader(
+    profiles: &Profiles,
+    reader: Option<&str>,
+    lang: Lang,
+) -> Result<String, i32> {
     if let Some(r) = reader {
         return Ok(r.to_string());
     }
@@ -327,7 +346,7 @@ fn render_reading(r: &CardReading, lang: Lang) -> String {
     out
 }
 
-fn read_pin(from_stdin: bool, lang: Lang) -> Result<Pin, i32> {
+pub(super) fn read_pin(from_stdin: bool, lang: Lang) -> Result<Pin, i32> {
     let unreadable = |e: std::io::Error| {
         log::error!("reading the PIN: {e}");
         eprintln!("{}", t::PIN_UNREADABLE.get(lang));
@@ -351,9 +370,27 @@ fn read_pin(from_stdin: bool, lang: Lang) -> Result<Pin, i32> {
 /// How the desk asks a card to authenticate its holder (`card auth` and `login`).
 pub(super) struct AuthRequest<'a> {
     pub reader: Option<&'a str>,
+    /// A PKCS#11 module: the token authenticates instead of a card on the native driver.
+    pub module: Option<&'a Path>,
+    pub token: Option<&'a str>,
     pub pin_stdin: bool,
     pub confirm_last_try: bool,
     pub trust: &'a [PathBuf],
+}
+
+/// The PKCS#11 module the card in `reader` is to be used through, when its profile says so.
+fn module_for_reader(profiles: &Profiles, reader: &str) -> Option<PathBuf> {
+    let readers = card::list_readers(profiles).ok()?;
+    let id = readers
+        .into_iter()
+        .find(|r| r.name == reader)?
+        .card?
+        .profile?;
+    let profile = profiles.get(&id)?;
+    if !(profile.pkcs11.prefer || profile.driver != card::Driver::Cns) {
+        return None;
+    }
+    card::pkcs11::discovery::first_installed(&profile.modules)
 }
 
 /// Runs the card authentication against the data dir's trust store plus `trust`; card and
@@ -377,6 +414,44 @@ pub(super) fn authenticate_holder(
             eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
             exit::NO_INPUT
         })?;
+    }
+    // The profile says which way to go: its module where it prefers one (or where there is
+    // no native driver for the card), the native driver otherwise.
+    let routed;
+    let (module, token) = match request.module {
+        Some(module) => (Some(module), request.token),
+        None => {
+            let reader = choose_reader(&profiles, request.reader, lang)?;
+            routed = module_for_reader(&profiles, &reader).map(|m| (m, reader));
+            match &routed {
+                Some((module, reader)) => (Some(module.as_path()), Some(reader.as_str())),
+                None => (None, None),
+            }
+        }
+    };
+    if let Some(module) = module {
+        let pin = read_pin(request.pin_stdin, lang)?;
+        let evidence = card::pkcs11::authenticate_token(
+            &card::pkcs11::TokenAuthRequest {
+                module,
+                token,
+                confirm_last_try: request.confirm_last_try,
+                pin_rule: None,
+            },
+            &pin,
+            &anchors,
+            now,
+        )
+        .map_err(|e| fail(&e, lang))?;
+        drop(pin);
+        log::info!(
+            "PKCS#11 authentication with {}: {:?} for {:?} ({})",
+            module.display(),
+            evidence.verdict,
+            evidence.codice_fiscale,
+            evidence.reasons.join("; ")
+        );
+        return Ok(evidence);
     }
     let reader = choose_reader(&profiles, request.reader, lang)?;
     let pin = read_pin(request.pin_stdin, lang)?;

@@ -411,6 +411,8 @@ pub fn nomination(command: &NominationCommand, db: &Path, data_dir: &Path, lang:
             nominations::approve(&mut store, current_session(db), *id, *confirm),
             lang,
         ),
+        // Dispatched to desk_sign_cmd before the store is opened here.
+        NominationCommand::SignAtDesk(_) => exit::SOFTWARE,
         NominationCommand::Reject { id, reason } => outcome(
             nominations::reject(&mut store, current_session(db), *id, reason),
             lang,

@@ -12,6 +12,8 @@ use super::exit;
 
 pub struct LoginArgs<'a> {
     pub reader: Option<&'a str>,
+    pub module: Option<&'a Path>,
+    pub token: Option<&'a str>,
     pub pin_stdin: bool,
     pub confirm_last_try: bool,
     pub trust: &'a [PathBuf],
@@ -27,6 +29,8 @@ pub fn login(args: &LoginArgs<'_>, db: &Path, data_dir: &Path, lang: Lang) -> i3
     };
     let request = AuthRequest {
         reader: args.reader,
+        module: args.module,
+        token: args.token,
         pin_stdin: args.pin_stdin,
         confirm_last_try: args.confirm_last_try,
         trust: args.trust,

@@ -3,10 +3,13 @@
 
 mod card_cmd;
 mod desk_cmd;
+mod desk_sign_cmd;
 pub(crate) use crate::extract;
 pub(crate) mod human;
 mod input;
 mod login_cmd;
+mod sign_cmd;
+mod token_cmd;
 mod trust_cmd;
 mod verify_cmd;
 
@@ -76,10 +79,21 @@ pub enum Command {
     /// Smart cards: readers, reading, holder authentication.
     #[command(subcommand)]
     Card(card_cmd::CardCommand),
+    /// Sign a document (CAdES-BES .p7m), or add a signature to an envelope.
+    Sign(sign_cmd::SignArgs),
+    /// PKCS#11 tokens: modules, tokens, certificates and keys.
+    #[command(subcommand)]
+    Token(token_cmd::TokenCommand),
     /// Open a desk session with the officer's card (PIN, challenge, certificate checks).
     Login {
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", conflicts_with = "module")]
         reader: Option<String>,
+        /// Authenticate through this PKCS#11 module instead of the native driver.
+        #[arg(long, value_name = "PATH")]
+        module: Option<PathBuf>,
+        /// The token's label or serial (with --module; default: the only token).
+        #[arg(long, value_name = "LABEL", requires = "module")]
+        token: Option<String>,
         /// Read the PIN as one line from standard input instead of the terminal.
         #[arg(long)]
         pin_stdin: bool,
@@ -137,6 +151,9 @@ pub enum NominationCommand {
         #[arg(long)]
         json: bool,
     },
+    /// "Firma allo sportello": prepare the delegation form (PDF), have the legal representative
+    /// sign it with a card, verify it and submit the request (no identity document needed).
+    SignAtDesk(desk_sign_cmd::SignAtDeskArgs),
     /// Approve a pending request (--confirm when the form's verdict is INDETERMINATE).
     Approve {
         id: i64,
@@ -383,6 +400,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Officer(command) => desk_cmd::officer(&command, &db, lang),
         Command::Company(command) => desk_cmd::company(&command, &db, lang),
         Command::Audit(command) => desk_cmd::audit(&command, &db, lang),
+        Command::Nomination(NominationCommand::SignAtDesk(args)) => {
+            desk_sign_cmd::run(&args, &db, &data_dir, lang)
+        }
         Command::Nomination(command) => desk_cmd::nomination(&command, &db, &data_dir, lang),
         Command::Person(command) => desk_cmd::person(&command, &db, lang),
         Command::Rep(command) => desk_cmd::rep(&command, &db, lang),
@@ -390,8 +410,11 @@ pub fn run(cli: Cli) -> i32 {
         Command::Grant(command) => desk_cmd::grant(&command, &db, lang),
         Command::Overdue { json } => desk_cmd::overdue(json, &db, lang),
         Command::Card(command) => card_cmd::run(&command, &data_dir, lang),
+        Command::Token(command) => token_cmd::run(&command, lang),
         Command::Login {
             reader,
+            module,
+            token,
             pin_stdin,
             confirm_last_try,
             trust,
@@ -400,6 +423,8 @@ pub fn run(cli: Cli) -> i32 {
         } => login_cmd::login(
             &login_cmd::LoginArgs {
                 reader: reader.as_deref(),
+                module: module.as_deref(),
+                token: token.as_deref(),
                 pin_stdin,
                 confirm_last_try,
                 trust: &trust,
@@ -411,6 +436,7 @@ pub fn run(cli: Cli) -> i32 {
             lang,
         ),
         Command::Logout => login_cmd::logout(&db, lang),
+        Command::Sign(args) => sign_cmd::run(&args, &data_dir, lang),
         Command::Policy { value, .. } => desk_cmd::policy(&value, &db, lang),
     }
 }

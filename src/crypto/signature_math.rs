@@ -159,7 +159,7 @@ fn rsa_public(
 }
 
 /// DER DigestInfo for `hash`, with or without the NULL parameters.
-fn digest_info(hash: DigestAlgorithm, digest_value: &[u8], with_null: bool) -> Vec<u8> {
+pub(crate) fn digest_info(hash: DigestAlgorithm, digest_value: &[u8], with_null: bool) -> Vec<u8> {
     let oid = hash.oid();
     let oid_bytes = oid.as_bytes();
     let mut alg = vec![0x06, oid_bytes.len() as u8];

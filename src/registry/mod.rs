@@ -3,6 +3,7 @@
 //! Knows nothing of screens, PC/SC or SQL text.
 
 mod codes;
+pub mod delegation_form;
 pub mod grants;
 pub mod kinds;
 pub mod nominations;

@@ -36,6 +36,101 @@ pub fn submit(
     identity_documents: &[IdentityDocument<'_>],
     verify: &VerifyOptions<'_>,
 ) -> Result<i64, RegistryError> {
+    submit_with(
+        store,
+        session,
+        company_cf,
+        admin_cf,
+        form,
+        identity_documents,
+        verify,
+        None,
+    )
+}
+
+/// How a form was signed at the counter: who, with which card, and the record of it.
+pub struct DeskSignature<'a> {
+    /// The signer's codice fiscale, from the certificate.
+    pub signer_cf: &'a str,
+    /// The card or token, as the officer reads it ("CNS 7420000000012345 in reader X").
+    pub card: &'a str,
+    /// JSON: the signer's certificate check and the signature's verification.
+    pub evidence_json: &'a [u8],
+}
+
+/// Submits a request whose form the legal representative signed at the counter with a card:
+/// the signed form and the card evidence are stored; no identity document is asked for,
+/// because the signer was identified at the counter with a card (CAD art. 65, DPR 445/2000
+/// art. 38), and the audit row says so. One transaction.
+pub fn submit_signed_at_desk(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    company_cf: &str,
+    admin_cf: &str,
+    signed_form: (&[u8], &str),
+    desk: &DeskSignature<'_>,
+    verify: &VerifyOptions<'_>,
+) -> Result<i64, RegistryError> {
+    submit_with(
+        store,
+        session,
+        company_cf,
+        admin_cf,
+        signed_form,
+        &[],
+        verify,
+        Some(desk),
+    )
+}
+
+/// What the delegation form prepared at the desk says, from the registry: the company, its
+/// legal representative `representative_cf` and the administrator.
+pub fn delegation_form_data(
+    store: &mut Store,
+    company_cf: &str,
+    representative_cf: &str,
+    admin_cf: &str,
+    office: &str,
+    date: Date,
+) -> Result<super::delegation_form::DelegationFormData, RegistryError> {
+    let company_cf = CodiceFiscale::parse(company_cf)?;
+    let representative_cf = CodiceFiscale::parse(representative_cf)?;
+    let admin_cf = CodiceFiscale::parse(admin_cf)?;
+    let company = store
+        .company(company_cf.as_str())?
+        .ok_or_else(|| RegistryError::UnknownCompany(company_cf.to_string()))?;
+    let representative = company
+        .representatives
+        .iter()
+        .find(|(cf, _, role)| cf == representative_cf.as_str() && role == "legale-rappresentante")
+        .map(|(_, name, _)| name.clone())
+        .ok_or_else(|| RegistryError::SignerNotRepresentative(representative_cf.to_string()))?;
+    let administrator = store
+        .read(|tx| people::name_by_cf(tx, admin_cf.as_str()))?
+        .ok_or_else(|| RegistryError::UnknownPerson(admin_cf.to_string()))?;
+    Ok(super::delegation_form::DelegationFormData {
+        company_name: company.name,
+        company_cf: company_cf.to_string(),
+        representative_name: representative,
+        representative_cf: representative_cf.to_string(),
+        administrator_name: administrator,
+        administrator_cf: admin_cf.to_string(),
+        office: office.to_string(),
+        date,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn submit_with(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    company_cf: &str,
+    admin_cf: &str,
+    form: (&[u8], &str),
+    identity_documents: &[IdentityDocument<'_>],
+    verify: &VerifyOptions<'_>,
+    desk: Option<&DeskSignature<'_>>,
+) -> Result<i64, RegistryError> {
     let company_cf = CodiceFiscale::parse(company_cf)?;
     let admin_cf = CodiceFiscale::parse(admin_cf)?;
     let (form_bytes, form_name) = form;
@@ -90,6 +185,29 @@ pub fn submit(
             ),
             Some(&form_sha),
         )?;
+        if let Some(desk) = desk {
+            let evidence_sha = documents::put(
+                tx,
+                &docs_dir,
+                desk.evidence_json,
+                "card-evidence",
+                &format!("firma-sportello-{id}.json"),
+                None,
+            )?;
+            record(
+                tx,
+                &live,
+                "nomination.signed-at-desk",
+                &format!("nomination:{id}"),
+                &format!(
+                    "delegation form signed at the counter by {} with {}; the signer was identified \
+                     at the counter with a card, so no identity document is needed \
+                     (CAD art. 65, DPR 445/2000 art. 38)",
+                    desk.signer_cf, desk.card
+                ),
+                Some(&evidence_sha),
+            )?;
+        }
         Ok(id)
     })
 }

@@ -26,6 +26,16 @@ pub fn id_by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<i64>>
     .optional()
 }
 
+/// "SURNAME NAME" of the person with this codice fiscale.
+pub fn name_by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        "SELECT surname || ' ' || name FROM people WHERE codice_fiscale = ?1",
+        params![cf],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 pub fn add_representative(
     tx: &Transaction<'_>,
     company_id: i64,

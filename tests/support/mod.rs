@@ -7,6 +7,7 @@ pub mod chains;
 pub mod countersign;
 pub mod der_edit;
 pub mod pki;
+pub mod softhsm;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

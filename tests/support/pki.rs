@@ -97,17 +97,21 @@ pub fn new_key(dir: &Path, file: &str, kind: &str) -> PathBuf {
     dir.join(file)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn issue(
+/// A test subject shaped like an Italian signer's.
+pub fn person_subject(given_name: &str, surname: &str, serial_number: &str) -> String {
+    format!("/C=IT/O=SPORTELLO TEST PKI - NON VALIDO/GN={given_name}/SN={surname}/serialNumber={serial_number}/CN={given_name} {surname}")
+}
+
+/// A new key of `kind` and its certificate from the root in `dir` (root.pem, root.key), with
+/// `key_usage` (an openssl keyUsage value). Returns (certificate PEM, key PEM).
+pub fn issue_certificate(
     dir: &Path,
     tag: &str,
     kind: &str,
     subject: &str,
     serial: u32,
-    name: &'static str,
-    codice_fiscale: &'static str,
-    cms_options: Vec<&'static str>,
-) -> Signer {
+    key_usage: &str,
+) -> (PathBuf, PathBuf) {
     let key = new_key(dir, &format!("{tag}.key"), kind);
     let csr = format!("{tag}.csr");
     openssl(
@@ -128,7 +132,7 @@ fn issue(
         dir,
         &format!("{tag}.ext"),
         &format!(
-            "[v3]\nkeyUsage=critical,nonRepudiation\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n\
+            "[v3]\nkeyUsage={key_usage}\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n\
              certificatePolicies=1.3.76.16.6,0.4.0.194112.1.2\n1.3.6.1.5.5.7.1.3={QC_STATEMENTS_DER}\n"
         ),
     );
@@ -156,6 +160,21 @@ fn issue(
             cert.to_str().unwrap_or_default(),
         ],
     );
+    (cert, key)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn issue(
+    dir: &Path,
+    tag: &str,
+    kind: &str,
+    subject: &str,
+    serial: u32,
+    name: &'static str,
+    codice_fiscale: &'static str,
+    cms_options: Vec<&'static str>,
+) -> Signer {
+    let (cert, key) = issue_certificate(dir, tag, kind, subject, serial, "critical,nonRepudiation");
     Signer {
         name,
         codice_fiscale,
@@ -165,31 +184,35 @@ fn issue(
     }
 }
 
+/// The test root CA (root.pem, root.key) in `dir`; returns root.pem.
+pub fn make_root(dir: &Path) -> PathBuf {
+    new_key(dir, "root.key", "rsa");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-key",
+            "root.key",
+            "-subj",
+            "/C=IT/O=SPORTELLO TEST PKI - NON VALIDO/CN=Sportello Test Root CA",
+            "-days",
+            "3650",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            "root.pem",
+        ],
+    );
+    dir.join("root.pem")
+}
+
 impl Pki {
     pub fn build(dir: &Path) -> Pki {
-        new_key(dir, "root.key", "rsa");
-        openssl(
-            dir,
-            &[
-                "req",
-                "-x509",
-                "-key",
-                "root.key",
-                "-subj",
-                "/C=IT/O=SPORTELLO TEST PKI - NON VALIDO/CN=Sportello Test Root CA",
-                "-days",
-                "3650",
-                "-addext",
-                "basicConstraints=critical,CA:TRUE",
-                "-addext",
-                "keyUsage=critical,keyCertSign,cRLSign",
-                "-out",
-                "root.pem",
-            ],
-        );
-        let person = |gn: &str, sn: &str, serial: &str| {
-            format!("/C=IT/O=SPORTELLO TEST PKI - NON VALIDO/GN={gn}/SN={sn}/serialNumber={serial}/CN={gn} {sn}")
-        };
+        make_root(dir);
+        let person = person_subject;
         Pki {
             dir: dir.to_path_buf(),
             root_cert: dir.join("root.pem"),
