@@ -35,7 +35,7 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(
     name = "sportello",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("SPORTELLO_GIT_COMMIT"), ")"),
     about = "Sportello CPI: firme digitali, carte, pratiche"
 )]
 pub struct Cli {
