@@ -114,6 +114,12 @@ pub mod cli_text {
 pub mod trust_text {
     use super::Text;
 
+    pub const SOURCE_LOTL: Text = Text::new(
+        "Fonte della lista delle liste UE",
+        "Source of the EU list of lists",
+    );
+    pub const SOURCE_NATIONAL: Text = Text::new("Fonte della lista", "Source of the list");
+
     pub const FAILED: Text = Text::new(
         "Operazione sui certificati di fiducia non riuscita",
         "Trust store operation failed",

@@ -424,13 +424,13 @@ pub(super) fn authenticate_holder(
         eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
         exit::NO_INPUT
     })?;
-    for path in request.trust {
-        store.add_trust_path(&mut anchors, path, now).map_err(|e| {
+    store
+        .add_trust_paths(&mut anchors, request.trust, now)
+        .map_err(|e| {
             log::error!("trust anchors: {e}");
             eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
             exit::NO_INPUT
         })?;
-    }
     let reader = choose_reader(&profiles, request.reader, lang)?;
     let pin = read_pin(request.pin_stdin, lang)?;
     let evidence = card::authenticate(

@@ -311,6 +311,10 @@ pub enum TrustCommand {
     Import {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Accept an EU list of lists whose signer is not among the certificates pinned in
+        /// the program (its signature is still checked; the audit log says it was not pinned).
+        #[arg(long)]
+        accept_unpinned: bool,
         #[arg(long)]
         json: bool,
     },
