@@ -5,6 +5,7 @@
 # Prints the package size and how long the package took to build. Needs root (dpkg -i), the
 # Debian packages of .ci/run and the card rig (scripts/pcscd-rig.sh start).
 # The package is removed again at the end (pass --keep to leave it installed).
+# SPORTELLO_DEB=FILE tests an already built package instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -21,14 +22,21 @@ if ! cargo deb --version >/dev/null 2>&1; then
   cargo install cargo-deb --locked
 fi
 
-echo "== building the package"
-started=$(date +%s)
-cargo run --quiet --locked --example package_assets -- target/assets
-cargo deb --locked
-built=$(date +%s)
-deb=$(ls -t target/debian/sportello_*.deb | head -1)
+if [ -n "${SPORTELLO_DEB:-}" ]; then
+  # A package built before (to check this script quickly).
+  deb=$SPORTELLO_DEB
+  echo "== testing the given package $deb"
+else
+  echo "== building the package"
+  started=$(date +%s)
+  cargo run --quiet --locked --example package_assets -- target/assets
+  cargo deb --locked
+  built=$(date +%s)
+  deb=$(ls -t target/debian/sportello_*.deb | head -1)
+  echo "built in $(( built - started )) s"
+fi
 size=$(stat -c %s "$deb")
-echo "package: $deb, $size bytes ($(( size / 1024 )) KiB), built in $(( built - started )) s"
+echo "package: $deb, $size bytes ($(( size / 1024 )) KiB)"
 
 echo "== installing it"
 away=$(mktemp -d)
