@@ -136,6 +136,12 @@ pub mod cli_text {
 pub mod trust_text {
     use super::Text;
 
+    pub const SOURCE_LOTL: Text = Text::new(
+        "Fonte della lista delle liste UE",
+        "Source of the EU list of lists",
+    );
+    pub const SOURCE_NATIONAL: Text = Text::new("Fonte della lista", "Source of the list");
+
     pub const FAILED: Text = Text::new(
         "Operazione sui certificati di fiducia non riuscita",
         "Trust store operation failed",
@@ -253,6 +259,13 @@ pub mod card_text {
     pub const UNKNOWN: Text = Text::new("carta non riconosciuta", "unknown card");
     pub const CARD: Text = Text::new("Carta", "Card");
     pub const PROFILE: Text = Text::new("Profilo", "Profile");
+    pub const BUILT_IN: Text = Text::new("integrato nel programma", "built into the program");
+    pub const REPLACES: Text = Text::new("sostituisce", "replaces");
+    pub const PROFILE_FOLDERS: Text = Text::new(
+        "Cartelle dei profili dell'ufficio",
+        "Office profile folders",
+    );
+    pub const FOLDER_MISSING: Text = Text::new("non esiste", "does not exist");
     pub const ATR: Text = Text::new("ATR", "ATR");
     pub const SERIAL: Text = Text::new("Numero della carta", "Card number");
     pub const NIS: Text = Text::new(
@@ -374,9 +387,9 @@ pub mod card_text {
             }
             CardError::UnknownCard { atr_hex } => {
                 if it {
-                    format!("Carta non riconosciuta (ATR {atr_hex}): aggiungerne il profilo in card-profiles.")
+                    format!("Carta non riconosciuta (ATR {atr_hex}): aggiungerne il profilo nella cartella dell'ufficio ~/.config/sportello/card-profiles.")
                 } else {
-                    format!("Unknown card (ATR {atr_hex}): add its profile to card-profiles.")
+                    format!("Unknown card (ATR {atr_hex}): add its profile to the office folder ~/.config/sportello/card-profiles.")
                 }
             }
             CardError::Pkcs11ModuleNeeded { modules, .. } => format!(

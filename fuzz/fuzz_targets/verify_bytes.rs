@@ -9,6 +9,7 @@ fuzz_target!(|data: &[u8]| {
         validation_time: time::macros::datetime!(2026-01-01 00:00 UTC),
         asserted: true,
         trust: None,
+        revocation: None,
     };
     let _ = verify_bytes("fuzz", data, &opts);
 });

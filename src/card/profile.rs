@@ -140,8 +140,37 @@ pub struct Profile {
     pub modules: Vec<String>,
     pub cie: CieRules,
     pub pkcs11: Pkcs11Rules,
-    /// The file it was loaded from.
-    pub source: PathBuf,
+    /// Where it was loaded from.
+    pub source: ProfileSource,
+}
+
+/// Where a profile comes from: compiled into the program, or a file of a folder.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", content = "path", rename_all = "kebab-case")]
+pub enum ProfileSource {
+    /// One of the product's `card-profiles/*.toml`, compiled in (the file name).
+    BuiltIn(String),
+    /// A file of `$SPORTELLO_CARD_PROFILES` or of the office's folder.
+    File(PathBuf),
+}
+
+impl ProfileSource {
+    /// The path errors name: the file, or `(built-in)/card-profiles/NAME`.
+    pub fn error_path(&self) -> PathBuf {
+        match self {
+            ProfileSource::BuiltIn(name) => PathBuf::from("(built-in)/card-profiles").join(name),
+            ProfileSource::File(path) => path.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ProfileSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProfileSource::BuiltIn(name) => write!(f, "built-in card-profiles/{name}"),
+            ProfileSource::File(path) => write!(f, "{}", path.display()),
+        }
+    }
 }
 
 impl Profile {

@@ -1,6 +1,7 @@
-//! Loading card profiles from TOML files: the product's folder (`card-profiles/` next to
-//! the program, or $SPORTELLO_CARD_PROFILES) and the office's own
-//! ($XDG_CONFIG_HOME/sportello/card-profiles). A broken file is an error naming its path
+//! Loading card profiles: the product's own (`card-profiles/*.toml`, compiled into the
+//! program so an installed binary knows the cards wherever it lives), then the folders of
+//! $SPORTELLO_CARD_PROFILES and the office's ($XDG_CONFIG_HOME/sportello/card-profiles),
+//! which add profiles or replace them by `id`. A broken file is an error naming its path
 //! and line: a desk that silently ignores a profile would call a known card unknown.
 
 use std::path::{Path, PathBuf};
@@ -10,12 +11,15 @@ use toml::Spanned;
 
 use super::profile::{
     AtrPattern, CfSourceRule, CieRules, CnsFiles, Driver, IasSelect, KeyRules, PinRules, Pkcs11Pin,
-    Pkcs11Rules, Profile, ProfileError, SignPath,
+    Pkcs11Rules, Profile, ProfileError, ProfileSource, SignPath,
 };
 use super::transport::LongCommands;
 
 /// Largest profile file read: profiles are a few hundred lines at most.
 const MAX_FILE: u64 = 1 << 20;
+
+/// The product's `card-profiles/*.toml` (file name, text), compiled in by build.rs.
+const SHIPPED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/shipped_profiles.rs"));
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -184,14 +188,14 @@ fn parse_path(text: &str) -> Option<Vec<u16>> {
 }
 
 struct FileCtx<'a> {
-    path: &'a Path,
+    source: &'a ProfileSource,
     text: &'a str,
 }
 
 impl FileCtx<'_> {
     fn error(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> ProfileError {
         ProfileError {
-            path: self.path.to_path_buf(),
+            path: self.source.error_path(),
             line: line_of(self.text, span.start),
             msg: msg.into(),
         }
@@ -273,7 +277,7 @@ impl FileCtx<'_> {
                 )
             })
         };
-        let base = self.path.parent().unwrap_or(Path::new("."));
+        let csca = self.csca_paths(&raw.cie.csca, id_span)?;
         Ok(Profile {
             id,
             label: raw.label,
@@ -305,79 +309,163 @@ impl FileCtx<'_> {
             cie: CieRules {
                 ias_select: raw.cie.ias_select,
                 confirm_aid: raw.cie.confirm_aid,
-                // Relative CSCA paths are relative to the profile file.
-                csca: raw.cie.csca.iter().map(|p| base.join(p)).collect(),
+                csca,
             },
             pkcs11: Pkcs11Rules {
                 pin: raw.pkcs11.pin,
                 token_labels: raw.pkcs11.token_labels,
                 prefer: raw.pkcs11.prefer,
             },
-            source: self.path.to_path_buf(),
+            source: self.source.clone(),
         })
+    }
+
+    /// Relative CSCA paths are relative to the profile file. A compiled-in profile has no
+    /// folder of its own, so it may only name absolute paths (an office that has the CSCA
+    /// files names them in its own profile).
+    fn csca_paths(
+        &self,
+        paths: &[String],
+        span: std::ops::Range<usize>,
+    ) -> Result<Vec<PathBuf>, ProfileError> {
+        paths
+            .iter()
+            .map(|p| match self.source {
+                ProfileSource::File(file) => Ok(file.parent().unwrap_or(Path::new(".")).join(p)),
+                ProfileSource::BuiltIn(_) if Path::new(p).is_absolute() => Ok(PathBuf::from(p)),
+                ProfileSource::BuiltIn(_) => Err(self.error(
+                    span.clone(),
+                    format!(
+                        "CSCA path «{p}» is relative, but a built-in profile has no folder: \
+                         use an absolute path or an office profile"
+                    ),
+                )),
+            })
+            .collect()
     }
 }
 
 /// Parses one profile file's text.
 pub fn parse_profiles(path: &Path, text: &str) -> Result<Vec<Profile>, ProfileError> {
+    parse_from(&ProfileSource::File(path.to_path_buf()), text)
+}
+
+fn parse_from(source: &ProfileSource, text: &str) -> Result<Vec<Profile>, ProfileError> {
     let raw: RawFile = toml::from_str(text).map_err(|e| ProfileError {
-        path: path.to_path_buf(),
+        path: source.error_path(),
         line: e.span().map_or(0, |s| line_of(text, s.start)),
         msg: e.message().trim().to_string(),
     })?;
-    let ctx = FileCtx { path, text };
+    let ctx = FileCtx { source, text };
     raw.profile.into_iter().map(|p| ctx.convert(p)).collect()
 }
 
 /// Every profile the desk knows, in priority order.
 #[derive(Debug, Clone, Default)]
 pub struct Profiles {
-    /// (rank, profile): a higher rank (a folder loaded later) wins.
-    entries: Vec<(usize, Profile)>,
+    entries: Vec<Entry>,
     /// The folders that were looked at, for messages.
     pub searched: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// A higher rank (a layer loaded later) wins when two profiles match one ATR.
+    rank: usize,
+    profile: Profile,
+    /// What this profile replaced by having the same id.
+    replaces: Option<ProfileSource>,
+}
+
+/// One loaded profile as `sportello card profiles` shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProfileListing {
+    pub id: String,
+    pub label: String,
+    pub driver: Driver,
+    pub atr_patterns: usize,
+    pub source: ProfileSource,
+    /// The profile of the same id this one replaced (a shipped one, usually).
+    pub replaces: Option<ProfileSource>,
 }
 
 impl Profiles {
     /// Loads every `*.toml` of each folder in order; a later folder overrides a profile of
     /// the same id and is preferred when two profiles match one ATR. Missing folders are
-    /// skipped.
+    /// skipped. Only these folders: see [`Profiles::load_default`] for the shipped ones.
     pub fn load(dirs: &[PathBuf]) -> Result<Profiles, ProfileError> {
         let mut profiles = Profiles::default();
         for (rank, dir) in dirs.iter().enumerate() {
-            profiles.searched.push(dir.clone());
-            if !dir.is_dir() {
-                log::info!("card profiles: {} does not exist, skipped", dir.display());
-                continue;
-            }
-            let io = |e: std::io::Error| ProfileError {
-                path: dir.clone(),
-                line: 0,
-                msg: e.to_string(),
-            };
-            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-                .map_err(io)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
-                .collect();
-            files.sort();
-            for file in files {
-                for profile in load_file(&file)? {
-                    profiles.entries.retain(|(_, p)| p.id != profile.id);
-                    profiles.entries.push((rank, profile));
-                }
+            profiles.add_dir(rank, dir)?;
+        }
+        Ok(profiles)
+    }
+
+    /// The profiles compiled into the program (the product's `card-profiles/`).
+    pub fn built_in() -> Result<Profiles, ProfileError> {
+        let mut profiles = Profiles::default();
+        for (name, text) in SHIPPED {
+            for profile in parse_from(&ProfileSource::BuiltIn((*name).to_string()), text)? {
+                profiles.add(0, profile);
             }
         }
         Ok(profiles)
     }
 
-    /// The product's folder, then the office's.
+    /// The built-in profiles, then the folders of [`default_dirs`] over them.
     pub fn load_default() -> Result<Profiles, ProfileError> {
-        Profiles::load(&default_dirs())
+        Profiles::built_in_and(&default_dirs())
+    }
+
+    /// The built-in profiles, then `dirs` over them in order.
+    pub fn built_in_and(dirs: &[PathBuf]) -> Result<Profiles, ProfileError> {
+        let mut profiles = Profiles::built_in()?;
+        for (rank, dir) in dirs.iter().enumerate() {
+            profiles.add_dir(rank + 1, dir)?;
+        }
+        Ok(profiles)
+    }
+
+    fn add(&mut self, rank: usize, profile: Profile) {
+        let replaces = self
+            .entries
+            .iter()
+            .position(|e| e.profile.id == profile.id)
+            .map(|at| self.entries.remove(at).profile.source);
+        self.entries.push(Entry {
+            rank,
+            profile,
+            replaces,
+        });
+    }
+
+    fn add_dir(&mut self, rank: usize, dir: &Path) -> Result<(), ProfileError> {
+        self.searched.push(dir.to_path_buf());
+        if !dir.is_dir() {
+            log::info!("card profiles: {} does not exist, skipped", dir.display());
+            return Ok(());
+        }
+        let io = |e: std::io::Error| ProfileError {
+            path: dir.to_path_buf(),
+            line: 0,
+            msg: e.to_string(),
+        };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+            .collect();
+        files.sort();
+        for file in files {
+            for profile in load_file(&file)? {
+                self.add(rank, profile);
+            }
+        }
+        Ok(())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Profile> {
-        self.entries.iter().map(|(_, p)| p)
+        self.entries.iter().map(|e| &e.profile)
     }
 
     pub fn get(&self, id: &str) -> Option<&Profile> {
@@ -388,18 +476,36 @@ impl Profiles {
         self.entries.is_empty()
     }
 
+    /// What is loaded and from where, sorted by id.
+    pub fn listing(&self) -> Vec<ProfileListing> {
+        let mut rows: Vec<ProfileListing> = self
+            .entries
+            .iter()
+            .map(|e| ProfileListing {
+                id: e.profile.id.clone(),
+                label: e.profile.label.clone(),
+                driver: e.profile.driver,
+                atr_patterns: e.profile.atrs.len(),
+                source: e.profile.source.clone(),
+                replaces: e.replaces.clone(),
+            })
+            .collect();
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        rows
+    }
+
     /// The profile for this ATR: the highest-ranked match, the first loaded among equals.
     pub fn match_atr(&self, atr: &[u8]) -> Option<&Profile> {
         let best = self
             .entries
             .iter()
-            .filter(|(_, p)| p.matches(atr))
-            .map(|(rank, _)| *rank)
+            .filter(|e| e.profile.matches(atr))
+            .map(|e| e.rank)
             .max()?;
         self.entries
             .iter()
-            .find(|(rank, p)| *rank == best && p.matches(atr))
-            .map(|(_, p)| p)
+            .find(|e| e.rank == best && e.profile.matches(atr))
+            .map(|e| &e.profile)
     }
 }
 
@@ -421,21 +527,13 @@ fn load_file(path: &Path) -> Result<Vec<Profile>, ProfileError> {
     parse_profiles(path, &text)
 }
 
-/// $SPORTELLO_CARD_PROFILES (a path list) or the first `card-profiles` folder beside the
-/// program or above it (a cargo build runs from target/debug), then the office's folder.
+/// The folders loaded over the built-in profiles: $SPORTELLO_CARD_PROFILES (a path list),
+/// then the office's folder. Nothing is looked for beside the program: an installed binary
+/// must behave the same wherever it lives.
 pub fn default_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(list) = std::env::var_os("SPORTELLO_CARD_PROFILES").filter(|v| !v.is_empty()) {
         dirs.extend(std::env::split_paths(&list));
-    } else if let Ok(exe) = std::env::current_exe() {
-        if let Some(found) = exe
-            .ancestors()
-            .skip(1)
-            .map(|d| d.join("card-profiles"))
-            .find(|d| d.is_dir())
-        {
-            dirs.push(found);
-        }
     }
     let config = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
@@ -533,9 +631,65 @@ extended_apdu = true
     }
 
     #[test]
-    fn shipped_profiles_load_and_recognise_cards_md_atrs() {
+    fn every_shipped_file_is_compiled_in() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("card-profiles");
-        let profiles = Profiles::load(&[dir]).unwrap();
+        let from_folder = Profiles::load(&[dir]).unwrap();
+        let built_in = Profiles::built_in().unwrap();
+        let ids = |p: &Profiles| p.listing().into_iter().map(|l| l.id).collect::<Vec<_>>();
+        assert_eq!(ids(&built_in), ids(&from_folder));
+        assert!(built_in
+            .iter()
+            .all(|p| matches!(p.source, ProfileSource::BuiltIn(_))));
+    }
+
+    #[test]
+    fn folders_add_to_and_replace_the_built_in_profiles() {
+        let office = tempfile::tempdir().unwrap();
+        let replacement = CNS
+            .replace("cns-test", "cns-infocamere")
+            .replace("Test CNS", "CNS InfoCamere dell'ufficio");
+        std::fs::write(office.path().join("infocamere.toml"), replacement).unwrap();
+        std::fs::write(office.path().join("extra.toml"), CNS).unwrap();
+        let built_in = Profiles::built_in().unwrap();
+        let profiles = Profiles::built_in_and(&[office.path().to_path_buf()]).unwrap();
+        assert_eq!(profiles.iter().count(), built_in.iter().count() + 1);
+        let listing = profiles.listing();
+        let infocamere = listing.iter().find(|l| l.id == "cns-infocamere").unwrap();
+        assert_eq!(infocamere.label, "CNS InfoCamere dell'ufficio");
+        assert_eq!(
+            infocamere.source,
+            ProfileSource::File(office.path().join("infocamere.toml"))
+        );
+        assert_eq!(
+            infocamere.replaces,
+            Some(ProfileSource::BuiltIn("cns-infocamere.toml".into()))
+        );
+        let untouched = listing.iter().find(|l| l.id == "cie-3-stm").unwrap();
+        assert_eq!(
+            untouched.source,
+            ProfileSource::BuiltIn("cie-3.toml".into())
+        );
+        assert_eq!(untouched.replaces, None);
+    }
+
+    #[test]
+    fn csca_paths_are_relative_to_the_file_and_absolute_when_built_in() {
+        let cie = "[[profile]]\nid = \"c\"\nlabel = \"C\"\ndriver = \"cie\"\n\
+                   [[profile.atr]]\nvalue = \"3B 8B\"\n[profile.cie]\ncsca = [\"csca/it.pem\"]\n";
+        let p = parse_profiles(Path::new("/etc/office/cie.toml"), cie).unwrap();
+        assert_eq!(p[0].cie.csca, [PathBuf::from("/etc/office/csca/it.pem")]);
+        let built_in = ProfileSource::BuiltIn("cie.toml".into());
+        let e = parse_from(&built_in, cie).unwrap_err();
+        assert!(e.msg.contains("relative"), "{e}");
+        assert_eq!(e.path, PathBuf::from("(built-in)/card-profiles/cie.toml"));
+        let absolute = cie.replace("csca/it.pem", "/usr/share/csca/it.pem");
+        let p = parse_from(&built_in, &absolute).unwrap();
+        assert_eq!(p[0].cie.csca, [PathBuf::from("/usr/share/csca/it.pem")]);
+    }
+
+    #[test]
+    fn shipped_profiles_load_and_recognise_cards_md_atrs() {
+        let profiles = Profiles::built_in().unwrap();
         let atr = |s: &str| parse_hex(s).unwrap();
         let cases = [
             (

@@ -14,6 +14,11 @@ use super::exit;
 
 #[derive(Debug, Subcommand)]
 pub enum CardCommand {
+    /// The card profiles loaded and where each comes from (built in, or a folder).
+    Profiles {
+        #[arg(long)]
+        json: bool,
+    },
     /// Readers and the cards in them.
     List {
         #[arg(long)]
@@ -103,6 +108,7 @@ pub fn run(command: &CardCommand, data_dir: &Path, lang: Lang) -> i32 {
         Err(e) => return fail(&CardError::Profile(e), lang),
     };
     match command {
+        CardCommand::Profiles { json: as_json } => list_profiles(&profiles, *as_json, lang),
         CardCommand::List { json: as_json } => list(&profiles, *as_json, lang),
         CardCommand::Watch { json: as_json } => watch(&profiles, *as_json, lang),
         CardCommand::Read {
@@ -132,6 +138,53 @@ pub fn run(command: &CardCommand, data_dir: &Path, lang: Lang) -> i32 {
             lang,
         ),
     }
+}
+
+fn source_text(source: &card::ProfileSource, lang: Lang) -> String {
+    match source {
+        card::ProfileSource::BuiltIn(name) => {
+            format!("{} (card-profiles/{name})", t::BUILT_IN.get(lang))
+        }
+        card::ProfileSource::File(path) => path.display().to_string(),
+    }
+}
+
+fn list_profiles(profiles: &Profiles, as_json: bool, lang: Lang) -> i32 {
+    let listing = profiles.listing();
+    if as_json {
+        json(&serde_json::json!({
+            "profiles": listing,
+            "folders": profiles.searched.iter().map(|d| serde_json::json!({
+                "path": d,
+                "exists": d.is_dir(),
+            })).collect::<Vec<_>>(),
+        }));
+        return exit::OK;
+    }
+    for p in &listing {
+        let driver = serde_json::to_value(p.driver)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        println!("{} [{driver}] {}", p.id, p.label);
+        println!("    {}", source_text(&p.source, lang));
+        if let Some(replaced) = &p.replaces {
+            println!(
+                "    {} {}",
+                t::REPLACES.get(lang),
+                source_text(replaced, lang)
+            );
+        }
+    }
+    println!("{}:", t::PROFILE_FOLDERS.get(lang));
+    for dir in &profiles.searched {
+        if dir.is_dir() {
+            println!("    {}", dir.display());
+        } else {
+            println!("    {} ({})", dir.display(), t::FOLDER_MISSING.get(lang));
+        }
+    }
+    exit::OK
 }
 
 fn card_label(profiles: &Profiles, presence: &card::CardPresence, lang: Lang) -> String {
@@ -408,13 +461,13 @@ pub(super) fn authenticate_holder(
         eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
         exit::NO_INPUT
     })?;
-    for path in request.trust {
-        store.add_trust_path(&mut anchors, path, now).map_err(|e| {
+    store
+        .add_trust_paths(&mut anchors, request.trust, now)
+        .map_err(|e| {
             log::error!("trust anchors: {e}");
             eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
             exit::NO_INPUT
         })?;
-    }
     // The profile says which way to go: its module where it prefers one (or where there is
     // no native driver for the card), the native driver otherwise.
     let routed;

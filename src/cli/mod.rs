@@ -25,7 +25,7 @@ pub use crate::exit;
 #[derive(Debug, Parser)]
 #[command(
     name = "sportello",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("SPORTELLO_GIT_COMMIT"), ")"),
     about = "Sportello CPI: firme digitali, carte, pratiche"
 )]
 pub struct Cli {
@@ -315,6 +315,10 @@ pub enum TrustCommand {
     Import {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Accept an EU list of lists whose signer is not among the certificates pinned in
+        /// the program (its signature is still checked; the audit log says it was not pinned).
+        #[arg(long)]
+        accept_unpinned: bool,
         #[arg(long)]
         json: bool,
     },

@@ -20,7 +20,11 @@ pub fn run(command: &TrustCommand, data_dir: &Path, db: &Path, lang: Lang) -> i3
     let store = Store::open(data_dir);
     let now = OffsetDateTime::now_utc();
     match command {
-        TrustCommand::Import { files, json } => {
+        TrustCommand::Import {
+            files,
+            accept_unpinned,
+            json,
+        } => {
             // Who may change what the desk trusts: anyone before the first officer exists,
             // afterwards an officer in session; recorded in the audit log.
             let mut desk = match crate::store::Store::open(db) {
@@ -42,7 +46,17 @@ pub fn run(command: &TrustCommand, data_dir: &Path, db: &Path, lang: Lang) -> i3
                     return exit::FAILED;
                 }
             };
-            import(&store, &mut desk, authorized, files, *json, lang)
+            import(
+                &store,
+                &mut desk,
+                authorized,
+                files,
+                ImportFlags {
+                    accept_unpinned: *accept_unpinned,
+                    json: *json,
+                },
+                lang,
+            )
         }
         TrustCommand::Status { json } => match store.status(now) {
             Ok(lists) => {
@@ -73,6 +87,21 @@ pub fn run(command: &TrustCommand, data_dir: &Path, db: &Path, lang: Lang) -> i3
                         l.services,
                         t::SERVICES.get(lang)
                     );
+                }
+                if let Some(sources) = crate::trust::shipped::sources() {
+                    println!(
+                        "{}: {}",
+                        t::SOURCE_LOTL.get(lang),
+                        sources.list_of_lists.url
+                    );
+                    for national in sources.national {
+                        println!(
+                            "{} {}: {}",
+                            t::SOURCE_NATIONAL.get(lang),
+                            national.territory,
+                            national.url
+                        );
+                    }
                 }
                 exit::OK
             }
@@ -120,15 +149,21 @@ pub fn run(command: &TrustCommand, data_dir: &Path, db: &Path, lang: Lang) -> i3
     }
 }
 
+struct ImportFlags {
+    accept_unpinned: bool,
+    json: bool,
+}
+
 fn import(
     store: &Store,
     desk: &mut crate::store::Store,
     session: Option<crate::registry::SessionRef>,
     files: &[std::path::PathBuf],
-    json: bool,
+    flags: ImportFlags,
     lang: Lang,
 ) -> i32 {
-    match store.import(files) {
+    let json = flags.json;
+    match store.import_with(files, flags.accept_unpinned) {
         Ok(done) => {
             let summary: Vec<String> = done
                 .iter()

@@ -23,14 +23,13 @@ pub fn run(args: &VerifyArgs, data_dir: &Path, lang: Lang) -> i32 {
             return exit::NO_INPUT;
         }
     };
-    for path in &args.trust {
-        match trust.add_trust_path(&mut store, path, now) {
-            Ok(stale) => trust_warnings.extend(stale),
-            Err(e) => {
-                log::error!("trust anchors: {e}");
-                eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
-                return exit::NO_INPUT;
-            }
+    // Given together, so a list of lists among them vouches for the national lists.
+    match trust.add_trust_paths(&mut store, &args.trust, now) {
+        Ok(stale) => trust_warnings.extend(stale),
+        Err(e) => {
+            log::error!("trust anchors: {e}");
+            eprintln!("{}: {e}", cli_text::TRUST_UNREADABLE.get(lang));
+            return exit::NO_INPUT;
         }
     }
     let mut opts = VerifyOptions::now();

@@ -2,6 +2,7 @@
 //! fiscale, read from the places Italian certificates put it.
 
 mod codice_fiscale_fields;
+mod name_match;
 mod names;
 
 use der::Encode;
@@ -10,6 +11,7 @@ use time::OffsetDateTime;
 use x509_cert::Certificate;
 
 pub use codice_fiscale_fields::{cf_from_common_name, cf_from_serial_number, CfFinding, CfSource};
+pub use name_match::names_match;
 use names::{attribute, display_name};
 
 use crate::crypto::algorithms::DigestAlgorithm;

@@ -3,7 +3,7 @@
 
 use crate::envelope::ber::{tags, Tlv};
 
-fn decode_string(value: &Tlv<'_>) -> Option<String> {
+pub(super) fn decode_string(value: &Tlv<'_>) -> Option<String> {
     let bytes = value.value;
     if value.tag.class != crate::envelope::ber::Class::Universal {
         return None;

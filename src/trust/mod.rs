@@ -2,6 +2,7 @@
 
 pub mod anchors;
 pub mod exc_c14n;
+pub mod shipped;
 pub mod store;
 pub mod tsl;
 pub mod xmldsig;

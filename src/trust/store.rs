@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 use super::anchors::{certificates_in, Anchor, AnchorError, TrustStore};
+use super::shipped::pinned_lotl_signers;
 use super::tsl::{list_pointers, parse_trusted_list, ServiceType, TrustedList, TslError};
 use super::xmldsig::{verify_list_signature, XmlSignatureError};
 use crate::crypto::algorithms::DigestAlgorithm;
@@ -37,6 +38,12 @@ pub enum StoreError {
         "{path}: import the EU list of lists first: it names who may sign the {territory} list"
     )]
     NoListOfLists { path: PathBuf, territory: String },
+    #[error(
+        "{path}: the EU list of lists is signed by «{signer}», a certificate not pinned in the \
+         program (trust-store/lotl-signers); import it with --accept-unpinned only when the \
+         Official Journal names that signer"
+    )]
+    UnpinnedListOfLists { path: PathBuf, signer: String },
     #[error("{path}: the EU list of lists has no entry for {territory}")]
     NoPointer { path: PathBuf, territory: String },
     #[error(transparent)]
@@ -176,8 +183,20 @@ impl Store {
     }
 
     /// Imports Trusted Lists (the EU list of lists first) and certificates. A list whose
-    /// signature fails is refused and nothing of it is written.
+    /// signature fails, or a list of lists not signed by a pinned certificate, is refused
+    /// and nothing of it is written.
     pub fn import(&self, paths: &[PathBuf]) -> Result<Vec<Imported>, StoreError> {
+        self.import_with(paths, false)
+    }
+
+    /// [`Store::import`]; `accept_unpinned`: the officer accepts a list of lists whose
+    /// signer is not pinned in the program (its signature is still checked with the
+    /// certificate it carries, and the import says it was not pinned).
+    pub fn import_with(
+        &self,
+        paths: &[PathBuf],
+        accept_unpinned: bool,
+    ) -> Result<Vec<Imported>, StoreError> {
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         for path in paths {
             files.push((path.clone(), fs::read(path).map_err(io(path))?));
@@ -189,7 +208,7 @@ impl Store {
             let shown = path.display().to_string();
             let looks_xml = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
             if looks_xml && is_list_of_lists(&bytes) {
-                done.push(self.import_list_of_lists(&path, &bytes)?);
+                done.push(self.import_list_of_lists(&path, &bytes, accept_unpinned)?);
             } else if looks_xml {
                 done.push(self.import_national_list(&path, &bytes)?);
             } else {
@@ -216,29 +235,27 @@ impl Store {
         Ok(done)
     }
 
-    fn import_list_of_lists(&self, path: &Path, bytes: &[u8]) -> Result<Imported, StoreError> {
-        let list = parse_trusted_list(bytes).map_err(|source| StoreError::List {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        // The list of lists' own signer is pinned by the Official Journal, which is not
-        // shipped here: check its integrity with the certificate it carries, and say so.
-        let text = String::from_utf8_lossy(bytes);
-        let carried = embedded_signer(&text);
-        verify_list_signature(&text, &carried, list.issue_date).map_err(|source| {
-            StoreError::Signature {
-                path: path.to_path_buf(),
-                source,
-            }
-        })?;
+    fn import_list_of_lists(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        accept_unpinned: bool,
+    ) -> Result<Imported, StoreError> {
+        let checked = checked_list_of_lists(path, bytes, accept_unpinned)?;
         write_private(&self.lotl_path(), bytes)?;
+        let pinning = if checked.pinned {
+            "pinned in the program"
+        } else {
+            "NOT pinned in the program: accepted by the officer (--accept-unpinned)"
+        };
         Ok(Imported {
             path: path.display().to_string(),
             kind: "list-of-lists",
             detail: format!(
-                "EU list of lists #{} ({} pointers); its signer is not pinned to the Official Journal",
-                list.sequence_number,
-                list_pointers(bytes).map(|p| p.len()).unwrap_or(0)
+                "EU list of lists #{} ({} pointers), signed by {}, {pinning}",
+                checked.list.sequence_number,
+                list_pointers(bytes).map(|p| p.len()).unwrap_or(0),
+                checked.signer,
             ),
         })
     }
@@ -250,14 +267,28 @@ impl Store {
         path: &Path,
         bytes: &[u8],
     ) -> Result<(TrustedList, String), StoreError> {
+        self.verified_list_against(path, bytes, None)
+    }
+
+    /// [`Store::verified_list`] against `lotl` (a list of lists already checked), or the
+    /// imported one when `None`.
+    fn verified_list_against(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        lotl: Option<&[u8]>,
+    ) -> Result<(TrustedList, String), StoreError> {
         let list = parse_trusted_list(bytes).map_err(|source| StoreError::List {
             path: path.to_path_buf(),
             source,
         })?;
-        let lotl = fs::read(self.lotl_path()).map_err(|_| StoreError::NoListOfLists {
-            path: path.to_path_buf(),
-            territory: list.territory.clone(),
-        })?;
+        let lotl = match lotl {
+            Some(given) => given.to_vec(),
+            None => fs::read(self.lotl_path()).map_err(|_| StoreError::NoListOfLists {
+                path: path.to_path_buf(),
+                territory: list.territory.clone(),
+            })?,
+        };
         let signers: Vec<Vec<u8>> = list_pointers(&lotl)
             .map_err(|source| StoreError::List {
                 path: self.lotl_path(),
@@ -302,26 +333,58 @@ impl Store {
         })
     }
 
-    /// Anchors from `--trust PATH` without importing: a Trusted List (signature checked),
-    /// or certificates (a PEM bundle, DER, or a folder).
+    /// Anchors from `--trust PATH` without importing: see [`Store::add_trust_paths`].
     pub fn add_trust_path(
         &self,
         store: &mut TrustStore,
         path: &Path,
         now: OffsetDateTime,
     ) -> Result<Option<StaleList>, StoreError> {
-        let looks_xml = path.is_file()
-            && fs::read(path)
-                .map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<'))
-                .unwrap_or(false);
-        if !looks_xml {
-            store.add_path(path)?;
-            return Ok(None);
+        Ok(self
+            .add_trust_paths(store, std::slice::from_ref(&path.to_path_buf()), now)?
+            .pop())
+    }
+
+    /// Anchors from `--trust PATH...` without importing: Trusted Lists (signature checked),
+    /// or certificates (a PEM bundle, DER, or a folder). A list of lists among them (its
+    /// signer pinned, as on import) vouches for the national lists given with it; without
+    /// one, the imported list of lists does. Returns the stale lists.
+    pub fn add_trust_paths(
+        &self,
+        store: &mut TrustStore,
+        paths: &[PathBuf],
+        now: OffsetDateTime,
+    ) -> Result<Vec<StaleList>, StoreError> {
+        let mut lotl: Option<Vec<u8>> = None;
+        let mut lists: Vec<(&Path, Vec<u8>)> = Vec::new();
+        let mut certificates: Vec<&Path> = Vec::new();
+        for path in paths {
+            let looks_xml = path.is_file()
+                && fs::read(path)
+                    .map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<'))
+                    .unwrap_or(false);
+            if !looks_xml {
+                certificates.push(path);
+                continue;
+            }
+            let bytes = fs::read(path).map_err(io(path))?;
+            if is_list_of_lists(&bytes) {
+                checked_list_of_lists(path, &bytes, false)?;
+                lotl = Some(bytes);
+            } else {
+                lists.push((path, bytes));
+            }
         }
-        let bytes = fs::read(path).map_err(io(path))?;
-        let (list, _) = self.verified_list(path, &bytes)?;
-        store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
-        Ok(StaleList::of(&list, now))
+        for path in certificates {
+            store.add_path(path)?;
+        }
+        let mut stale = Vec::new();
+        for (path, bytes) in lists {
+            let (list, _) = self.verified_list_against(path, &bytes, lotl.as_deref())?;
+            store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
+            stale.extend(StaleList::of(&list, now));
+        }
+        Ok(stale)
     }
 
     /// The imported national lists.
@@ -375,6 +438,55 @@ impl Store {
     /// Every anchor with where it came from, for `trust list`.
     pub fn anchors(&self, now: OffsetDateTime) -> Result<Vec<Anchor>, StoreError> {
         Ok(self.load(now)?.0.anchors)
+    }
+}
+
+/// A list of lists whose signature was checked, and by whom.
+struct CheckedListOfLists {
+    list: TrustedList,
+    signer: String,
+    pinned: bool,
+}
+
+/// The list of lists' signature, checked against the pinned signers; when its signer is
+/// not pinned, refused unless `accept_unpinned` (then checked with the certificate it
+/// carries, which proves integrity but not who signed).
+fn checked_list_of_lists(
+    path: &Path,
+    bytes: &[u8],
+    accept_unpinned: bool,
+) -> Result<CheckedListOfLists, StoreError> {
+    let list = parse_trusted_list(bytes).map_err(|source| StoreError::List {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(bytes);
+    let signature_error = |source| StoreError::Signature {
+        path: path.to_path_buf(),
+        source,
+    };
+    match verify_list_signature(&text, &pinned_lotl_signers(), list.issue_date) {
+        Ok(outcome) => Ok(CheckedListOfLists {
+            list,
+            signer: outcome.signer_subject,
+            pinned: true,
+        }),
+        Err(XmlSignatureError::UnknownSigner) => {
+            let outcome = verify_list_signature(&text, &embedded_signer(&text), list.issue_date)
+                .map_err(signature_error)?;
+            if !accept_unpinned {
+                return Err(StoreError::UnpinnedListOfLists {
+                    path: path.to_path_buf(),
+                    signer: outcome.signer_subject,
+                });
+            }
+            Ok(CheckedListOfLists {
+                list,
+                signer: outcome.signer_subject,
+                pinned: false,
+            })
+        }
+        Err(other) => Err(signature_error(other)),
     }
 }
 

@@ -43,16 +43,13 @@ fn matches_sid(sid: &SignerId<'_>, candidate: &EnvelopeCert<'_>) -> bool {
         SignerId::IssuerAndSerial { issuer, serial } => {
             let serial_ok =
                 strip_leading_zeros(tbs.serial_number().as_bytes()) == strip_leading_zeros(serial);
-            // Compare names by encoding first; if the sid's issuer was re-encoded by the
-            // signing tool, compare them decoded.
+            // The sid's issuer may be encoded differently from the certificate's (another
+            // string type, case or spacing): compare as RFC 5280 §7.1 says.
             let issuer_ok = tbs
                 .issuer()
                 .to_der()
-                .map(|encoded| encoded.as_slice() == *issuer)
-                .unwrap_or(false)
-                || x509_cert::name::Name::from_der(issuer)
-                    .map(|name| &name == tbs.issuer())
-                    .unwrap_or(false);
+                .map(|encoded| crate::identity::names_match(&encoded, issuer))
+                .unwrap_or(false);
             serial_ok && issuer_ok
         }
         SignerId::SubjectKeyIdentifier(ski) => {
