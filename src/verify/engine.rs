@@ -16,14 +16,16 @@ use super::attributes::{self, CertReference, Signed};
 use super::chain::{self, ChainStatus};
 use super::crypto_policy;
 use super::digest::{digest, Hasher};
+use super::embedded_revocation::EmbeddedData;
 use super::keys::public_key_kind;
 use super::media::{document_name, sniff_media_type};
 use super::qualified;
 use super::report::{
-    Check, CheckStatus, Checks, ContentReport, Indication, LevelReport, Report, SignatureReport,
-    SubIndication, SCHEMA,
+    Check, CheckStatus, Checks, ContentReport, Indication, LevelReport, Report, RevocationState,
+    SignatureReport, SubIndication, SCHEMA,
 };
 use super::revocation::RevocationSource;
+use super::revocation_check::{check_path, PathRevocation};
 use super::signature_check::{over_content_digest, over_signed_attributes, SignatureOutcome};
 use super::signer_cert::{describe_sid, find_signer_cert, parse_certificates, EnvelopeCert};
 use super::tst;
@@ -118,6 +120,8 @@ struct Judge<'r, 'a> {
     certs: &'r [EnvelopeCert<'a>],
     /// The same certificates, owned, as path building wants them.
     pool: Vec<(x509_cert::Certificate, Vec<u8>)>,
+    /// The level's own CRLs and OCSP responses.
+    embedded: EmbeddedData<'a>,
     level: usize,
     out: Vec<SignatureReport>,
 }
@@ -125,7 +129,7 @@ struct Judge<'r, 'a> {
 impl<'a> Judge<'_, 'a> {
     fn signature(
         &mut self,
-        si: &SignerInfo<'_>,
+        si: &SignerInfo<'a>,
         target: Target<'_>,
         digests: &mut ContentDigests<'a>,
         id: String,
@@ -384,11 +388,6 @@ impl<'a> Judge<'_, 'a> {
                     Check::failed(outcome.message.clone())
                 }
             };
-            if outcome.status == ChainStatus::Trusted {
-                checks.revocation = Check::indeterminate(
-                    "revocation was not checked: no CRL or OCSP data is consulted yet",
-                );
-            }
             if let (Some(identity), ChainStatus::Trusted | ChainStatus::Expired) =
                 (&signer, &outcome.status)
             {
@@ -397,6 +396,35 @@ impl<'a> Judge<'_, 'a> {
                 // Not chaining to a Trusted List service: no legal value as a qualified signature.
                 checks.qualified = Check::warning(format!("N/A: {}", outcome.message));
             }
+        }
+
+        // Revocation of every certificate of a trusted path but the anchor.
+        let revocation: Option<PathRevocation> = match (&chain_outcome, self.opts.revocation) {
+            (Some(outcome), Some(source)) if outcome.status == ChainStatus::Trusted => {
+                let embedded = self.embedded.with_signature(&si.unsigned_attrs);
+                Some(check_path(
+                    source,
+                    &outcome.certificates,
+                    &embedded,
+                    self.opts.validation_time,
+                ))
+            }
+            _ => None,
+        };
+        match (&chain_outcome, &revocation) {
+            (_, Some(found)) => {
+                checks.revocation = match found.state() {
+                    RevocationState::Good => Check::passed(found.report.message.clone()),
+                    RevocationState::Revoked => Check::failed(found.report.message.clone()),
+                    RevocationState::Unknown => Check::indeterminate(found.report.message.clone()),
+                }
+            }
+            (Some(outcome), None) if outcome.status == ChainStatus::Trusted => {
+                checks.revocation = Check::indeterminate(
+                    "revocation was not checked: no revocation data source was given",
+                );
+            }
+            _ => {}
         }
 
         // Cryptographic policy at the validation time (no proof of existence yet).
@@ -497,9 +525,18 @@ impl<'a> Judge<'_, 'a> {
                     Indication::Indeterminate,
                     Some(SubIndication::CryptoConstraintsFailureNoPoe),
                 ),
-                // Revocation is not consulted yet: the honest answer is "try later".
                 Some(ChainStatus::Trusted) => {
-                    (Indication::Indeterminate, Some(SubIndication::TryLater))
+                    match revocation.as_ref().map(PathRevocation::state) {
+                        Some(RevocationState::Good) => (Indication::TotalPassed, None),
+                        // No proof of the signing time yet: it cannot be placed before the revocation.
+                        Some(RevocationState::Revoked) => {
+                            (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe))
+                        }
+                        // Nothing usable, or nobody asked: the honest answer is "try later".
+                        Some(RevocationState::Unknown) | None => {
+                            (Indication::Indeterminate, Some(SubIndication::TryLater))
+                        }
+                    }
                 }
             }
         };
@@ -523,6 +560,7 @@ impl<'a> Judge<'_, 'a> {
             indication,
             sub_indication: sub,
             checks,
+            revocation: revocation.map(|r| r.report),
         });
 
         for (n, cs) in si.countersignatures.iter().enumerate() {
@@ -566,6 +604,7 @@ fn unreadable_signer(level: usize, id: String, reason: &str) -> SignatureReport 
         indication: Indication::TotalFailed,
         sub_indication: Some(SubIndication::FormatFailure),
         checks,
+        revocation: None,
     }
 }
 
@@ -589,6 +628,7 @@ fn judge_level<'a>(
             .iter()
             .map(|c| (c.cert.clone(), c.der.to_vec()))
             .collect(),
+        embedded: EmbeddedData::from_level(&level.signed_data.crls),
         level: level.index,
         out: Vec::new(),
     };
