@@ -39,7 +39,7 @@ const KNOWN_EXTENSIONS: [&str; 15] = [
 const BASIC_CONSTRAINTS: &str = "2.5.29.19";
 const KEY_USAGE: &str = "2.5.29.15";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChainStatus {
     Trusted,
     /// No path to an anchor trusted at the validation time.

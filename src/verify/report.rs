@@ -120,6 +120,11 @@ pub struct SignatureReport {
     pub indication: Indication,
     pub sub_indication: Option<SubIndication>,
     pub checks: Checks,
+    /// The earliest time a valid time-stamp proves the signature existed (RFC 3339); null
+    /// without such proof.
+    pub best_signature_time: Option<String>,
+    /// The time-stamp tokens covering this signature.
+    pub timestamps: Vec<TokenReport>,
     /// The revocation answer for the signer's path; `None` when nobody was asked (no trusted
     /// path, or no revocation source).
     pub revocation: Option<RevocationReport>,
@@ -181,12 +186,20 @@ pub struct LevelReport {
     pub detached: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One RFC 3161 time-stamp token and its judgement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenReport {
+    /// `signature-time-stamp`, `tsd`, `m7m` or `tsr`.
     pub source: String,
     pub gen_time: Option<String>,
     pub imprint_algorithm: Option<String>,
-    pub status: Check,
+    /// The TSA certificate's subject.
+    pub tsa: Option<String>,
+    /// The TSA chains to a time-stamping service of a trusted list.
+    pub qualified: bool,
+    /// `status` and `message`: passed only when the token proves its genTime.
+    #[serde(flatten)]
+    pub check: Check,
 }
 
 #[derive(Debug, Clone, Serialize)]
