@@ -781,6 +781,7 @@ pub mod tui_text {
     pub const FILTER_APPROVED: Text = Text::new("Approvate", "Approved");
     pub const FILTER_REJECTED: Text = Text::new("Respinte", "Rejected");
     pub const FORM_VERDICT: Text = Text::new("Modulo di delega", "Delegation form");
+    pub const TO_CHECK_WHAT: Text = Text::new("Cosa fare", "What to do");
     pub const SIGNED_BY: Text = Text::new("firmato da", "signed by");
     pub const NOT_A_REPRESENTATIVE: Text = Text::new(
         "✗ NON è legale rappresentante",
