@@ -119,7 +119,7 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, then rename), owner-only.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_private_dir(dir)?;
     let temporary = path.with_extension(format!("partial-{}", std::process::id()));
@@ -140,7 +140,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     result.map_err(io(path))
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
     #[cfg(unix)]
     {
