@@ -59,6 +59,8 @@ pub fn read_extensions<'a>(seq: &Tlv<'a>) -> Result<Vec<Extension<'a>>, BerError
 #[derive(Debug, Clone)]
 pub struct CertView<'a> {
     pub der: &'a [u8],
+    /// The TBSCertificate's `signature` AlgorithmIdentifier, whole encoding.
+    inner_algorithm: &'a [u8],
     pub serial: &'a [u8],
     /// The issuer Name, whole encoding.
     pub issuer: &'a [u8],
@@ -76,13 +78,16 @@ pub struct CertView<'a> {
 impl<'a> CertView<'a> {
     pub fn parse(der: &'a [u8]) -> Result<CertView<'a>, BerError> {
         let (cert, _) = Tlv::parse_prefix(der)?;
+        if !cert.tag.is_universal(tags::SEQUENCE) {
+            return Err(BerError::Invalid("a certificate is a SEQUENCE"));
+        }
         let mut parts = cert.children()?;
         let tbs = parts.expect_universal(tags::SEQUENCE, "TBSCertificate")?;
         let mut f = tbs.children()?;
         // version [0] EXPLICIT, optional
         f.optional_context(0)?;
         let serial = f.expect_universal(tags::INTEGER, "serialNumber")?.value;
-        f.expect_universal(tags::SEQUENCE, "signature")?;
+        let inner_algorithm = f.expect_universal(tags::SEQUENCE, "signature")?.raw;
         let issuer = f.expect_universal(tags::SEQUENCE, "issuer")?.raw;
         let validity = f.expect_universal(tags::SEQUENCE, "validity")?;
         let times = validity.child_list()?;
@@ -111,6 +116,7 @@ impl<'a> CertView<'a> {
         }
         Ok(CertView {
             der,
+            inner_algorithm,
             serial,
             issuer,
             subject,
@@ -120,6 +126,21 @@ impl<'a> CertView<'a> {
             not_after,
             extensions,
         })
+    }
+
+    /// Was this certificate signed by `issuer`'s key (with the algorithm it names inside and
+    /// out)?
+    pub fn check_signed_by(&self, issuer: &CertView<'_>) -> Result<(), String> {
+        let (outer, _) = Tlv::parse_prefix(self.der).map_err(|e| e.to_string())?;
+        let parts = outer.child_list().map_err(|e| e.to_string())?;
+        let signed = super::signed::Signed::from_parts(&parts)
+            .ok_or_else(|| "unreadable certificate".to_string())?;
+        if signed.algorithm.raw != self.inner_algorithm || parts.len() != 3 {
+            return Err(
+                "the certificate names different signature algorithms inside and out".into(),
+            );
+        }
+        signed.verify_with(issuer.spki)
     }
 
     pub fn extension(&self, oid: &str) -> Option<&Extension<'a>> {

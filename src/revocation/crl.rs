@@ -360,7 +360,7 @@ impl<'a> Crl<'a> {
         }
         if cert.not_after < self.this_update {
             let kept_since = self.expired_certs_on_crl();
-            if !kept_since.is_some_and(|since| since <= cert.not_after) {
+            if kept_since.is_none_or(|since| since > cert.not_after) {
                 return CrlAnswer::Unknown(format!(
                     "the certificate had expired ({}) before the CRL was issued ({}), and the CRL \
                      does not say it keeps expired certificates",

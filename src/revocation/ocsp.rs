@@ -137,7 +137,10 @@ fn read_single<'a>(tlv: &Tlv<'a>) -> Result<SingleResponse<'a>, OcspError> {
 
 /// Reads an `OCSPResponse` (which must be successful and basic) or a bare `BasicOCSPResponse`.
 pub fn parse(der: &[u8]) -> Result<OcspResponse<'_>, OcspError> {
-    let (outer, _) = Tlv::parse_prefix(der)?;
+    let (outer, rest) = Tlv::parse_prefix(der)?;
+    if !rest.is_empty() || !outer.tag.is_universal(tags::SEQUENCE) {
+        return Err(OcspError::Malformed("not a single OCSPResponse"));
+    }
     let mut f = outer.children()?;
     let first = f.next()?;
     let basic = if first.tag.is_universal(10) {
@@ -154,13 +157,20 @@ pub fn parse(der: &[u8]) -> Result<OcspResponse<'_>, OcspError> {
         let bytes = f
             .optional_context(0)?
             .ok_or(OcspError::Malformed("no responseBytes"))?;
-        let mut rb = bytes.children()?.next()?.children()?;
+        let mut rb = bytes
+            .children()?
+            .expect_universal(tags::SEQUENCE, "ResponseBytes")?
+            .children()?;
         let kind = rb.next()?.oid()?;
         if kind.to_string() != BASIC_RESPONSE {
             return Err(OcspError::Malformed("not a basic OCSP response"));
         }
         let octets = rb.expect_universal(tags::OCTET_STRING, "response")?;
-        Tlv::parse_prefix(octets.value)?.0
+        let (basic, rest) = Tlv::parse_prefix(octets.value)?;
+        if !rest.is_empty() || !basic.tag.is_universal(tags::SEQUENCE) {
+            return Err(OcspError::Malformed("not a single BasicOCSPResponse"));
+        }
+        basic
     } else {
         outer
     };
@@ -172,9 +182,20 @@ fn parse_basic(basic: Tlv<'_>) -> Result<OcspResponse<'_>, OcspError> {
     let signed = Signed::from_parts(&parts).ok_or(OcspError::Malformed("no signature"))?;
     let mut certs = Vec::new();
     if let Some(list) = parts.get(3).filter(|t| t.tag.is_context(0)) {
-        for seq in list.child_list()? {
-            certs.extend(seq.child_list()?.into_iter().map(|c| c.raw));
+        let seq = list.children()?.expect_universal(tags::SEQUENCE, "certs")?;
+        for cert in seq.child_list()? {
+            if !cert.tag.is_universal(tags::SEQUENCE) {
+                return Err(OcspError::Malformed(
+                    "certs holds something else than a certificate",
+                ));
+            }
+            certs.push(cert.raw);
         }
+    }
+    if parts.len() > 4 || parts.get(3).is_some_and(|t| !t.tag.is_context(0)) {
+        return Err(OcspError::Malformed(
+            "unexpected field in BasicOCSPResponse",
+        ));
     }
     let mut f = signed.tbs.children()?;
     if let Some(version) = f.optional_context(0)? {
@@ -282,15 +303,9 @@ impl<'a> OcspResponse<'a> {
                 "the OCSP responder's certificate was not issued by the certificate's CA".into(),
             );
         }
-        let (outer, _) = Tlv::parse_prefix(delegate.der).map_err(|e| e.to_string())?;
-        let parts = outer.child_list().map_err(|e| e.to_string())?;
-        Signed::from_parts(&parts)
-            .ok_or_else(|| "unreadable responder certificate".to_string())?
-            .verify_with(issuer.spki)
-            .map_err(|_| {
-                "the OCSP responder's certificate was not signed by the certificate's CA"
-                    .to_string()
-            })?;
+        delegate.check_signed_by(issuer).map_err(|_| {
+            "the OCSP responder's certificate was not signed by the certificate's CA".to_string()
+        })?;
         if !delegate.has_extended_key_usage(KP_OCSP_SIGNING) {
             return Err(
                 "the OCSP responder is not authorised by the CA (no id-kp-OCSPSigning)".into(),

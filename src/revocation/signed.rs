@@ -17,7 +17,11 @@ impl<'a> Signed<'a> {
     /// `parts` are the first three children of the structure.
     pub fn from_parts(parts: &[Tlv<'a>]) -> Option<Signed<'a>> {
         let (tbs, algorithm, sig) = (parts.first()?, parts.get(1)?, parts.get(2)?);
-        if !sig.tag.is_universal(tags::BIT_STRING) || sig.value.first() != Some(&0) {
+        if !tbs.tag.is_universal(tags::SEQUENCE)
+            || !algorithm.tag.is_universal(tags::SEQUENCE)
+            || !sig.tag.is_universal(tags::BIT_STRING)
+            || sig.value.first() != Some(&0)
+        {
             return None;
         }
         Some(Signed {

@@ -18,12 +18,15 @@ use crate::verify::revocation::{
     RevocationEvidence, RevocationOrigin, RevocationQuery, RevocationSource, RevocationStatus,
 };
 
+/// The response body and the nonce sent, or why there is none.
+type OcspExchange = Result<(Vec<u8>, Vec<u8>), String>;
+
 struct Online {
     fetcher: Fetcher,
     /// Downloaded CRLs (or why the download failed) by URL, for this run.
     crls: Mutex<HashMap<String, Result<Vec<u8>, String>>>,
     /// OCSP answers by (URL, certificate).
-    ocsp: Mutex<HashMap<(String, Vec<u8>), Result<(Vec<u8>, Vec<u8>), String>>>,
+    ocsp: Mutex<HashMap<(String, Vec<u8>), OcspExchange>>,
 }
 
 /// Revocation data from every place the desk may use.
@@ -182,7 +185,7 @@ impl RevocationSources {
         url: &str,
         cert: &CertView<'_>,
         issuer: &CertView<'_>,
-    ) -> Result<(Vec<u8>, Vec<u8>), String> {
+    ) -> OcspExchange {
         let key = (url.to_string(), cert.der.to_vec());
         if let Some(cached) = online.ocsp.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return cached;
