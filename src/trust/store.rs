@@ -18,6 +18,8 @@ use crate::crypto::digest::digest;
 
 /// Service types whose certificates anchor signatures.
 pub const SIGNATURE_SERVICES: [ServiceType; 1] = [ServiceType::CaQc];
+/// Service types whose certificates anchor time-stamps (and only time-stamps).
+pub const TIMESTAMP_SERVICES: [ServiceType; 2] = [ServiceType::TsaQtst, ServiceType::TsaTssQc];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -321,6 +323,9 @@ impl Store {
         let bytes = fs::read(path).map_err(io(path))?;
         let (list, _) = self.verified_list(path, &bytes)?;
         store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
+        store
+            .timestamp_anchors
+            .extend(list.anchors(&TIMESTAMP_SERVICES));
         Ok(StaleList::of(&list, now))
     }
 
@@ -365,6 +370,9 @@ impl Store {
         for list in self.lists()? {
             warnings.extend(StaleList::of(&list, now));
             store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
+            store
+                .timestamp_anchors
+                .extend(list.anchors(&TIMESTAMP_SERVICES));
         }
         if self.anchors_dir().is_dir() {
             store.add_path(&self.anchors_dir())?;
