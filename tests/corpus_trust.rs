@@ -132,7 +132,10 @@ fn genuine_italian_signatures_chain_at_their_signing_time() {
     }
     println!("Italian signatures chained at signing time: {checked}; proven by a time-stamp: {proven_today}");
     // parer_cades_T_1 (and the .tsd around it) carry InfoCert qualified time-stamps.
-    assert!(proven_today >= 1, "no corpus signature was proven by its time-stamp");
+    assert!(
+        proven_today >= 1,
+        "no corpus signature was proven by its time-stamp"
+    );
     assert!(
         checked >= 9,
         "only {checked} genuine Italian signatures checked"

@@ -8,6 +8,7 @@ pub mod crl_store;
 pub mod der_write;
 pub mod fetch;
 pub mod ocsp;
+pub mod refresh;
 pub mod signed;
 pub mod source;
 

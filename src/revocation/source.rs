@@ -175,6 +175,17 @@ impl RevocationSources {
         self
     }
 
+    /// What every verification of the desk uses: the data directory's CRL store, and the
+    /// network when `online`.
+    pub fn for_data_dir(data_dir: &std::path::Path, online: bool) -> RevocationSources {
+        let sources = RevocationSources::new(Some(CrlStore::open(data_dir)));
+        if online {
+            sources.online(super::fetch::DEFAULT_TIMEOUT)
+        } else {
+            sources
+        }
+    }
+
     pub fn is_online(&self) -> bool {
         self.online.is_some()
     }

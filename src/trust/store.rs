@@ -59,6 +59,8 @@ pub struct ListStatus {
     pub territory: String,
     pub sequence_number: u64,
     pub issue_date: String,
+    /// Whole days since the list was issued.
+    pub age_days: i64,
     pub next_update: Option<String>,
     pub stale: bool,
     pub services: usize,
@@ -355,6 +357,7 @@ impl Store {
                 territory: l.territory.clone(),
                 sequence_number: l.sequence_number,
                 issue_date: crate::envelope::asn1_time::rfc3339(l.issue_date),
+                age_days: (now - l.issue_date).whole_days(),
                 next_update: l.next_update.map(crate::envelope::asn1_time::rfc3339),
                 stale: l.is_stale(now),
                 services: l.services.len(),
