@@ -116,6 +116,7 @@ impl CrlStore {
             return Err(CrlStoreError::Refused(why));
         }
         let dir = self.issuer_dir(issuer);
+        crate::trust::store::create_private_dir(&self.root).map_err(store_io)?;
         write_private(&dir.join("issuer.der"), issuer.der).map_err(store_io)?;
         if let Some(url) = url {
             write_private(&dir.join("url"), url.as_bytes()).map_err(store_io)?;
