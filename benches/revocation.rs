@@ -12,17 +12,17 @@ use sportello::verify::revocation::{RevocationQuery, RevocationSource, Revocatio
 use time::OffsetDateTime;
 
 #[allow(dead_code)]
-mod support {
-    #[path = "../../tests/support/local_http.rs"]
-    pub mod local_http;
-    #[path = "../../tests/support/pki.rs"]
-    pub mod pki;
-    #[path = "../../tests/support/revocation_pki.rs"]
-    pub mod revocation_pki;
-}
+#[path = "../tests/support/local_http.rs"]
+mod local_http;
+#[allow(dead_code)]
+#[path = "../tests/support/pki.rs"]
+mod pki;
+#[allow(dead_code)]
+#[path = "../tests/support/revocation_pki.rs"]
+mod revocation_pki;
 
-use support::local_http::{reserve, LocalServer};
-use support::revocation_pki::{Responder, RevPki};
+use local_http::{reserve, LocalServer};
+use revocation_pki::{Responder, RevPki};
 
 fn check(source: &dyn RevocationSource, pki: &RevPki) -> RevocationStatus {
     source.status(&RevocationQuery {
@@ -52,7 +52,10 @@ fn revocation(c: &mut Criterion) {
         .add(&pki.crl, &issuer, None, OffsetDateTime::now_utc())
         .expect("store the CRL");
     let from_store = RevocationSources::new(Some(CrlStore::open(data.path())));
-    assert!(matches!(check(&from_store, &pki), RevocationStatus::Good(_)));
+    assert!(matches!(
+        check(&from_store, &pki),
+        RevocationStatus::Good(_)
+    ));
 
     let mut group = c.benchmark_group("revocation_check");
     group.bench_function("crl_store", |b| b.iter(|| check(&from_store, &pki)));

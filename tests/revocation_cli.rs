@@ -218,3 +218,34 @@ fn verify_online_asks_the_responder() {
     ));
     assert_eq!(revocation(&revoked)["status"], "revoked", "{revoked}");
 }
+
+#[test]
+fn trust_refresh_changes_nothing_when_the_list_of_lists_is_forged() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let lotl = std::env::var_os("SPORTELLO_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .join("trust/EU-LOTL_seq332_2023-09-27.xml");
+    let text = std::fs::read_to_string(&lotl).expect("the shared EU list of lists");
+    let forged = text.replacen("<TSLSequenceNumber>", "<TSLSequenceNumber>9", 1);
+    assert_ne!(forged, text);
+    let listener = reserve();
+    let url = format!("http://{}/eu-lotl.xml", listener.local_addr().expect("addr"));
+    let server = LocalServer::start(
+        listener,
+        Arc::new(move |_, _, _| (200, forged.clone().into_bytes())),
+    );
+    // Offline: only says what is out of date.
+    let pending = json(&run(data.path(), &["trust", "refresh", "--json", "--lotl-url", &url]));
+    assert_eq!(pending[0]["kind"], "trusted-list", "{pending}");
+    assert_eq!(server.hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    let out = run(data.path(), &["trust", "refresh", "--online", "--json", "--lotl-url", &url]);
+    assert_eq!(out.status.code(), Some(1));
+    let items = json(&out);
+    assert_eq!(items[0]["kind"], "list-of-lists");
+    assert_eq!(items[0]["ok"], false);
+    assert!(items[0]["detail"].as_str().is_some_and(|d| d.contains("signature")), "{items}");
+    assert!(!data.path().join("trust/lotl.xml").exists(), "nothing imported");
+    assert_eq!(server.hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
