@@ -165,6 +165,22 @@ pub mod trust_text {
     pub const NEXT_UPDATE: Text = Text::new("prossimo aggiornamento", "next update");
     pub const SERVICES: Text = Text::new("servizi", "services");
     pub const ANCHORS: Text = Text::new("Certificati di fiducia", "Trust anchors");
+    pub const DAYS_AGO: Text = Text::new("giorni fa", "days ago");
+    pub const CRL_STALE: Text = Text::new(
+        "SCADUTA: aggiornare la CRL (sportello trust refresh --online)",
+        "STALE: update the CRL (sportello trust refresh --online)",
+    );
+    pub const CRL_ENTRIES: Text = Text::new("certificati revocati", "revoked certificates");
+    pub const OUT_OF_DATE: Text = Text::new("Da aggiornare", "Out of date");
+    pub const NOTHING_TO_REFRESH: Text = Text::new(
+        "Liste e CRL aggiornate: niente da scaricare.",
+        "Lists and CRLs are up to date: nothing to fetch.",
+    );
+    pub const REFRESH_ONLINE_HINT: Text = Text::new(
+        "Per scaricarle: sportello trust refresh --online",
+        "To fetch them: sportello trust refresh --online",
+    );
+    pub const NOT_REFRESHED: Text = Text::new("Non aggiornato", "Not refreshed");
 }
 
 /// Shown before every result that relies on a list past its next update.

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod identity;
 pub mod logging;
 pub mod registry;
+pub mod revocation;
 pub mod store;
 pub mod trust;
 pub mod tui;

@@ -33,7 +33,25 @@ pub fn run(args: &VerifyArgs, data_dir: &Path, lang: Lang) -> i32 {
             }
         }
     }
+    let mut given_crls = Vec::new();
+    for path in &args.crl {
+        match std::fs::read(path) {
+            Ok(bytes) => given_crls.extend(crate::revocation::crl::crls_in_file(&bytes)),
+            Err(e) => {
+                log::error!("cannot read CRL {}: {e}", path.display());
+                eprintln!(
+                    "{}: {} ({e})",
+                    cli_text::CANNOT_OPEN.get(lang),
+                    path.display()
+                );
+                return exit::NO_INPUT;
+            }
+        }
+    }
+    let revocation = crate::revocation::RevocationSources::for_data_dir(data_dir, args.online)
+        .with_crls(given_crls);
     let mut opts = VerifyOptions::now();
+    opts.revocation = Some(&revocation);
     if let Some(at) = args.at {
         opts.validation_time = at;
         opts.asserted = true;

@@ -424,6 +424,41 @@ pub fn set_administrators_policy(
     })
 }
 
+/// Whether verifications at the desk may ask OCSP responders and download CRLs (the
+/// certificates' own URLs only). Off unless an officer turned it on.
+pub fn online_revocation(store: &mut Store) -> bool {
+    store
+        .read(|tx| companies::setting(tx, "online-revocation"))
+        .ok()
+        .flatten()
+        .as_deref()
+        == Some("on")
+}
+
+/// Turns online revocation checks `on` or `off`. Audited; needs a session.
+pub fn set_online_revocation(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    value: &str,
+) -> Result<(), RegistryError> {
+    if value != "on" && value != "off" {
+        return Err(RegistryError::UnknownPolicy(value.to_string()));
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        companies::set_setting(tx, "online-revocation", value)?;
+        record(
+            tx,
+            &live,
+            "policy.set",
+            "setting:online-revocation",
+            &format!("online revocation checks: {value}"),
+            None,
+        )?;
+        Ok(())
+    })
+}
+
 /// Changes a company's name, registered office and PEC; the codice fiscale never changes
 /// (the schema refuses it too). Audited.
 pub fn update_company(

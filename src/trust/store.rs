@@ -59,6 +59,8 @@ pub struct ListStatus {
     pub territory: String,
     pub sequence_number: u64,
     pub issue_date: String,
+    /// Whole days since the list was issued.
+    pub age_days: i64,
     pub next_update: Option<String>,
     pub stale: bool,
     pub services: usize,
@@ -121,7 +123,7 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, then rename), owner-only.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_private_dir(dir)?;
     let temporary = path.with_extension(format!("partial-{}", std::process::id()));
@@ -142,7 +144,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     result.map_err(io(path))
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
     #[cfg(unix)]
     {
@@ -355,6 +357,7 @@ impl Store {
                 territory: l.territory.clone(),
                 sequence_number: l.sequence_number,
                 issue_date: crate::envelope::asn1_time::rfc3339(l.issue_date),
+                age_days: (now - l.issue_date).whole_days(),
                 next_update: l.next_update.map(crate::envelope::asn1_time::rfc3339),
                 stale: l.is_stale(now),
                 services: l.services.len(),

@@ -6,7 +6,9 @@
 pub mod chains;
 pub mod countersign;
 pub mod der_edit;
+pub mod local_http;
 pub mod pki;
+pub mod revocation_pki;
 pub mod table_source;
 pub mod tsa;
 
