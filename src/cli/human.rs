@@ -134,7 +134,14 @@ pub(crate) fn revocation_text(sig: &SignatureReport, lang: Lang) -> String {
                 .unwrap_or_default()
         ),
         // The reason is technical: English, like the check messages.
-        RevocationState::Unknown => format!("{}: {}", t::REV_UNKNOWN.get(lang), rev.message),
+        RevocationState::Unknown => {
+            // The reason without the certificate's subject: one line on the screen.
+            let reason = rev
+                .message
+                .split_once(" unknown: ")
+                .map_or(rev.message.as_str(), |(_, r)| r);
+            format!("{}: {reason}", t::REV_UNKNOWN.get(lang))
+        }
     }
 }
 
