@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod identity;
 pub mod logging;
 pub mod registry;
+pub mod revocation;
 pub mod sign;
 pub mod store;
 pub mod trust;

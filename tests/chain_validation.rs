@@ -385,6 +385,7 @@ mod defects {
                     granted: vec![GrantWindow { from, until }],
                     service: None,
                 }],
+                timestamp_anchors: Vec::new(),
             };
         // Granted from yesterday on: anchors a signature made now.
         let granted = with_window(now - time::Duration::days(1), None);

@@ -29,6 +29,7 @@ fn italian_store() -> TrustStore {
         .expect("signature");
     TrustStore {
         anchors: list.anchors(&sportello::trust::store::SIGNATURE_SERVICES),
+        timestamp_anchors: list.anchors(&sportello::trust::store::TIMESTAMP_SERVICES),
     }
 }
 
@@ -60,6 +61,7 @@ fn genuine_italian_signatures_chain_at_their_signing_time() {
     let manifest = std::fs::read_to_string(common::shared_dir().join("corpus/MANIFEST.tsv"))
         .expect("manifest");
     let mut checked = 0;
+    let mut proven_today = 0;
     for line in manifest.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         let (Some(file), Some(pyhanko)) = (cols.first(), cols.last()) else {
@@ -110,22 +112,30 @@ fn genuine_italian_signatures_chain_at_their_signing_time() {
                 "{file} {}",
                 sig.id
             );
-            // Checked today, the same signature is expired without proof of time: not passed.
+            // Checked today, the same signature is expired: without proof of time it is not
+            // passed; a qualified time-stamp from before the expiry makes it pass (CAD art. 24
+            // c. 4-bis, EN 319 102-1 past-signature validation).
             let today = first
                 .signatures
                 .iter()
                 .find(|s| s.id == sig.id)
                 .expect("today");
-            assert_eq!(
-                today.sub_indication,
-                Some(SubIndication::OutOfBoundsNoPoe),
-                "{file} {} today",
-                sig.id
-            );
+            let expected = if today.best_signature_time.is_some() {
+                proven_today += 1;
+                None
+            } else {
+                Some(SubIndication::OutOfBoundsNoPoe)
+            };
+            assert_eq!(today.sub_indication, expected, "{file} {} today", sig.id);
             checked += 1;
         }
     }
-    println!("Italian signatures chained at signing time: {checked}");
+    println!("Italian signatures chained at signing time: {checked}; proven by a time-stamp: {proven_today}");
+    // parer_cades_T_1 (and the .tsd around it) carry InfoCert qualified time-stamps.
+    assert!(
+        proven_today >= 1,
+        "no corpus signature was proven by its time-stamp"
+    );
     assert!(
         checked >= 9,
         "only {checked} genuine Italian signatures checked"
@@ -240,4 +250,65 @@ fn qualified_status_follows_the_list() {
         .crypto_policy
         .message
         .contains("MD5"));
+}
+
+/// The corpus files with time-stamp tokens: the manifest's expectations, and where it says
+/// nothing, what `openssl ts -verify` says.
+#[test]
+fn corpus_time_stamps_prove_what_they_should() {
+    let store = italian_store();
+    // CAdES-T: an InfoCert qualified time-stamp (2013) over the outer signature; it proves
+    // the inner envelope's two signatures too.
+    let cades_t = judge("parer_cades_T_1.pdf.p7m", &store, None);
+    let outer = &cades_t.signatures[0].timestamps[0];
+    assert_eq!(outer.source, "signature-time-stamp");
+    assert_eq!(
+        outer.check.status,
+        CheckStatus::Passed,
+        "{}",
+        outer.check.message
+    );
+    assert!(outer.qualified);
+    assert!(cades_t
+        .signatures
+        .iter()
+        .all(|s| s.best_signature_time.as_deref() == Some("2013-03-07T14:44:30Z")));
+
+    // Its detached .tsr and the .tsd come from a private test TSA whose certificate had
+    // expired (ParER: "TSD marca SHA1 KO"; openssl ts -verify: certificate has expired).
+    let data = std::fs::read(common::corpus_file("parer_cades_T_1.pdf.p7m")).expect("p7m");
+    let tsr = std::fs::read(common::corpus_file("parer_cades_T_1.pdf.p7m.tsr")).expect("tsr");
+    let mut opts = VerifyOptions::now();
+    opts.trust = Some(&store);
+    let with_tsr =
+        sportello::verify::verify_with_tokens("parer_cades_T_1.pdf.p7m", &data, &[&tsr], &opts);
+    let token = &with_tsr.timestamp_tokens[0];
+    assert_eq!(token.source, "tsr");
+    assert!(
+        !token.check.message.contains("imprint"),
+        "the imprint is over the file"
+    );
+    assert_ne!(token.check.status, CheckStatus::Passed);
+    let tsd = judge("parer_tsd_cades_T.pdf.p7m.tsd", &store, None);
+    assert_eq!(tsd.timestamp_tokens[0].source, "tsd");
+    assert!(!tsd.timestamp_tokens[0].check.message.contains("imprint"));
+    assert_ne!(tsd.timestamp_tokens[0].check.status, CheckStatus::Passed);
+    assert!(tsd
+        .signatures
+        .iter()
+        .all(|s| s.best_signature_time.is_some()));
+
+    // DSS negative samples: a modified imprint, a wrong signing-certificate reference.
+    let modified = judge("dss_BpT_modified_ts_hash.p7m", &store, None);
+    let token = &modified.signatures[0].timestamps[0];
+    assert_eq!(token.check.status, CheckStatus::Failed);
+    assert!(
+        token.check.message.contains("imprint"),
+        "{}",
+        token.check.message
+    );
+    let wrong_ref = judge("dss_cms-wrong-sign-cert-ref.p7m", &store, None);
+    let token = &wrong_ref.signatures[0].timestamps[0];
+    assert_ne!(token.check.status, CheckStatus::Passed);
+    assert!(wrong_ref.signatures[0].best_signature_time.is_none());
 }

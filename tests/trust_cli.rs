@@ -71,9 +71,12 @@ fn the_italian_list_needs_the_eu_list_and_a_good_signature() {
     assert_eq!(std::fs::read(&stored).expect("still there"), original);
 
     let status = json(&run(data.path(), &["trust", "status", "--json"]));
-    assert_eq!(status[0]["territory"], "IT");
-    assert_eq!(status[0]["sequence_number"], 194);
-    assert_eq!(status[0]["stale"], true);
+    assert_eq!(status["lists"][0]["territory"], "IT");
+    assert_eq!(status["lists"][0]["sequence_number"], 194);
+    assert_eq!(status["lists"][0]["stale"], true);
+    assert!(status["lists"][0]["age_days"]
+        .as_i64()
+        .is_some_and(|d| d > 365));
     let human =
         String::from_utf8_lossy(&run(data.path(), &["trust", "status"]).stdout).into_owned();
     assert!(human.contains("SCADUTA"), "{human}");

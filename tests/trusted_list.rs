@@ -106,6 +106,7 @@ fn italian_signatures_chain_to_the_list_at_signing_time() {
     let list = parse_trusted_list(&italian_list_xml()).expect("parse");
     let store = TrustStore {
         anchors: list.anchors(&[ServiceType::CaQc]),
+        timestamp_anchors: Vec::new(),
     };
     assert!(store.anchors.len() > 100);
     for (name, at) in [

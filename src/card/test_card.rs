@@ -200,6 +200,7 @@ fn store(der: Vec<u8>) -> TrustStore {
             granted: Vec::new(),
             service: None,
         }],
+        timestamp_anchors: Vec::new(),
     }
 }
 

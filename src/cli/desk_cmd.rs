@@ -373,10 +373,15 @@ pub fn nomination(command: &NominationCommand, db: &Path, data_dir: &Path, lang:
                     return exit::NO_INPUT;
                 }
             };
+            let revocation = crate::revocation::RevocationSources::for_data_dir(
+                data_dir,
+                registry::online_revocation(&mut store),
+            );
             let mut opts = crate::verify::VerifyOptions::now();
             if !trust.is_empty() {
                 opts.trust = Some(&trust);
             }
+            opts.revocation = Some(&revocation);
             let form_name = form
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -598,13 +603,15 @@ pub fn overdue(json: bool, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn policy(value: &str, db: &Path, lang: Lang) -> i32 {
+pub fn policy(setting: &str, value: &str, db: &Path, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    outcome(
-        registry::set_administrators_policy(&mut store, current_session(db), value),
-        lang,
-    )
+    let result = if setting == "online-revocation" {
+        registry::set_online_revocation(&mut store, current_session(db), value)
+    } else {
+        registry::set_administrators_policy(&mut store, current_session(db), value)
+    };
+    outcome(result, lang)
 }

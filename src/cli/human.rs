@@ -2,13 +2,13 @@
 
 use std::fmt::Write;
 
-use crate::i18n::report_words::{qualified_text, signer_name, trusted_text};
+pub(crate) use crate::i18n::report_words::time_display;
+use crate::i18n::report_words::{
+    qualified_text, revocation_text, signer_name, timestamp_text, trusted_text,
+};
 use crate::i18n::{outcome_word, sub_indication_text, verify_text as t, Lang};
 use crate::verify::{CheckStatus, Report, SignatureReport};
 
-pub(crate) fn time_display(rfc3339: &str) -> String {
-    rfc3339.replace('T', " ").replace('Z', " UTC")
-}
 
 fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
     let label = if sig.parent.is_some() {
@@ -68,6 +68,18 @@ fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
     );
     let qualified = qualified_text(sig, lang);
     let _ = writeln!(out, "    {}: {qualified}", t::CERT_QUALIFIED.get(lang));
+    let _ = writeln!(
+        out,
+        "    {}: {}",
+        t::TIMESTAMP.get(lang),
+        timestamp_text(sig, lang)
+    );
+    let _ = writeln!(
+        out,
+        "    {}: {}",
+        t::REVOCATION.get(lang),
+        revocation_text(sig, lang)
+    );
     let reason = sig
         .sub_indication
         .map(|s| format!(": {}", sub_indication_text(s, lang)))

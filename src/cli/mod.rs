@@ -111,11 +111,12 @@ pub enum Command {
     },
     /// End the desk session now.
     Logout,
-    /// Office policy: administrators per company (single = transitional phase, multiple).
+    /// Office policy: administrators per company (`admins single|multiple`, single = transitional
+    /// phase) or online revocation checks at the desk (`online-revocation on|off`).
     Policy {
-        #[arg(value_parser = ["admins"])]
+        #[arg(value_parser = ["admins", "online-revocation"])]
         setting: String,
-        #[arg(value_parser = ["single", "multiple"])]
+        #[arg(value_parser = ["single", "multiple", "on", "off"])]
         value: String,
     },
     /// Active grants whose working relationship ended more than 5 days ago.
@@ -327,8 +328,20 @@ pub enum TrustCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Imported lists: dates, staleness, counts.
+    /// Imported lists and CRLs: dates, age, staleness, counts.
     Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch the EU list of lists and the Italian list it points to, verify and import them as
+    /// `import` does, and download again the stored CRLs past their next update. Without
+    /// `--online` only says what is out of date.
+    Refresh {
+        #[arg(long)]
+        online: bool,
+        /// Where the EU list of lists is published.
+        #[arg(long, value_name = "URL", default_value = crate::revocation::refresh::EU_LOTL_URL)]
+        lotl_url: String,
         #[arg(long)]
         json: bool,
     },
@@ -345,10 +358,20 @@ pub struct VerifyArgs {
     /// Trust anchors: a PEM bundle, a DER certificate or a folder of them (repeatable).
     #[arg(long, value_name = "PATH")]
     pub trust: Vec<PathBuf>,
+    /// A CRL (DER or PEM) to use for this run only (repeatable); it is checked like any other.
+    #[arg(long, value_name = "PATH")]
+    pub crl: Vec<PathBuf>,
+    /// Ask OCSP responders and download CRLs named by the certificates (their own URLs only).
+    #[arg(long)]
+    pub online: bool,
     /// Validate as of this time ("verifica alla data"): RFC 3339, or a date (its last second, UTC).
     /// The report says the time was asserted, not proven.
     #[arg(long, value_name = "DATE", value_parser = parse_when)]
     pub at: Option<time::OffsetDateTime>,
+    /// A detached RFC 3161 time-stamp (response or token) over the file (repeatable). A
+    /// `FILE.tsr` beside the file is read without asking.
+    #[arg(long = "timestamp", value_name = "TSR")]
+    pub timestamps: Vec<PathBuf>,
     /// Files to verify.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -440,7 +463,7 @@ pub fn run(cli: Cli) -> i32 {
             lang,
         ),
         Command::Logout => login_cmd::logout(&db, lang),
+        Command::Policy { setting, value } => desk_cmd::policy(&setting, &value, &db, lang),
         Command::Sign(args) => sign_cmd::run(&args, &data_dir, lang),
-        Command::Policy { value, .. } => desk_cmd::policy(&value, &db, lang),
     }
 }

@@ -70,6 +70,7 @@ fn decode_body(body: &[u8]) -> Option<Vec<u8>> {
 pub fn unwrap_mime(message: &[u8]) -> Result<Unwrapped<'static>, EnvelopeError> {
     let mut envelope = None;
     let mut tokens = Vec::new();
+    let mut tokens_cover = Vec::new();
     for body in part_bodies(message) {
         let Some(bytes) = decode_body(body) else {
             continue;
@@ -81,6 +82,7 @@ pub fn unwrap_mime(message: &[u8]) -> Result<Unwrapped<'static>, EnvelopeError> 
             tokens.push(bytes);
         } else if starts_like_signed_data(&bytes) && envelope.is_none() {
             envelope = Some(bytes);
+            tokens_cover = transmitted_body(body);
         }
     }
     let bytes = envelope.ok_or(EnvelopeError::MimeWithoutEnvelope)?;
@@ -88,5 +90,26 @@ pub fn unwrap_mime(message: &[u8]) -> Result<Unwrapped<'static>, EnvelopeError> 
         bytes: Cow::Owned(bytes),
         transport: Transport::Mime,
         extra_tokens: tokens,
+        tokens_cover,
     })
+}
+
+/// The part body as transmitted: RFC 2046 gives the line break before a boundary to the
+/// boundary; writers disagree, so both readings are offered (and the trimmed text).
+fn transmitted_body(body: &[u8]) -> Vec<Vec<u8>> {
+    let without_break = body
+        .strip_suffix(b"\r\n")
+        .or_else(|| body.strip_suffix(b"\n"))
+        .unwrap_or(body);
+    let trimmed = body
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(&body[..0], |last| &body[..=last]);
+    let mut out = vec![without_break.to_vec()];
+    for candidate in [body, trimmed] {
+        if !out.iter().any(|o| o.as_slice() == candidate) {
+            out.push(candidate.to_vec());
+        }
+    }
+    out
 }

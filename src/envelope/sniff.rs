@@ -142,6 +142,9 @@ pub struct Unwrapped<'a> {
     pub transport: Transport,
     /// Time-stamp responses found beside the envelope (MIME `.m7m`).
     pub extra_tokens: Vec<Vec<u8>>,
+    /// What those responses are over: the envelope part's body as transmitted (the base64
+    /// text), with and without the line break before the boundary.
+    pub tokens_cover: Vec<Vec<u8>>,
 }
 
 /// Removes the transport layer of a file: returns the binary envelope bytes.
@@ -151,6 +154,7 @@ pub fn unwrap_transport(input: &[u8]) -> Result<Unwrapped<'_>, EnvelopeError> {
             bytes: Cow::Borrowed(input),
             transport: Transport::Binary,
             extra_tokens: Vec::new(),
+            tokens_cover: Vec::new(),
         });
     }
     let text = trim_ascii_start(input);
@@ -159,6 +163,7 @@ pub fn unwrap_transport(input: &[u8]) -> Result<Unwrapped<'_>, EnvelopeError> {
             bytes: Cow::Owned(decode_pem(text)?),
             transport: Transport::Pem,
             extra_tokens: Vec::new(),
+            tokens_cover: Vec::new(),
         });
     }
     if looks_like_mime(text) {
@@ -175,6 +180,7 @@ pub fn unwrap_transport(input: &[u8]) -> Result<Unwrapped<'_>, EnvelopeError> {
                 Transport::Base64Lf
             },
             extra_tokens: Vec::new(),
+            tokens_cover: Vec::new(),
         });
     }
     let shown: String = input

@@ -117,10 +117,13 @@ pub struct Level<'a> {
 /// A time-stamp token found around the envelope rather than inside a SignerInfo.
 #[derive(Debug, Clone)]
 pub struct OuterToken<'a> {
-    /// Where it came from: "tsd", "m7m", "detached".
+    /// Where it came from: "tsd", "m7m".
     pub source: &'static str,
     /// The token's ContentInfo element.
     pub token: Tlv<'a>,
+    /// The bytes its imprint may be over (the `.tsd` content as stored; the `.m7m` signed
+    /// part as transmitted).
+    pub covers: Vec<&'a [u8]>,
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +168,11 @@ pub fn open<'a>(input: &'a [u8], buffers: &'a Buffers) -> Result<Envelope<'a>, E
         Cow::Owned(v) => buffers.alloc(v).as_slice(),
     };
     let mut outer_tokens = Vec::new();
+    let m7m_covers: Vec<&'a [u8]> = unwrapped
+        .tokens_cover
+        .into_iter()
+        .map(|c| buffers.alloc(c).as_slice())
+        .collect();
     for token in unwrapped.extra_tokens {
         let stored: &'a [u8] = buffers.alloc(token).as_slice();
         if let Ok((tlv, _)) = Tlv::parse_prefix(stored) {
@@ -172,6 +180,7 @@ pub fn open<'a>(input: &'a [u8], buffers: &'a Buffers) -> Result<Envelope<'a>, E
             outer_tokens.push(OuterToken {
                 source: "m7m",
                 token,
+                covers: m7m_covers.clone(),
             });
         }
     }
@@ -196,12 +205,6 @@ pub fn open<'a>(input: &'a [u8], buffers: &'a Buffers) -> Result<Envelope<'a>, E
     let first_info = if top_info.content_type == oids::ID_CT_TIMESTAMPED_DATA {
         encodings.push("TimeStampedData".into());
         let tsd = TimeStampedData::parse(&top_info.content)?;
-        for token in tsd.tokens {
-            outer_tokens.push(OuterToken {
-                source: "tsd",
-                token,
-            });
-        }
         let inner = tsd.content.ok_or_else(|| {
             EnvelopeError::malformed(
                 "TimeStampedData",
@@ -213,6 +216,13 @@ pub fn open<'a>(input: &'a [u8], buffers: &'a Buffers) -> Result<Envelope<'a>, E
             Cow::Borrowed(b) => b,
             Cow::Owned(v) => buffers.alloc(v).as_slice(),
         };
+        for token in tsd.tokens {
+            outer_tokens.push(OuterToken {
+                source: "tsd",
+                token,
+                covers: vec![inner_bytes],
+            });
+        }
         let transport = sniff::nested_transport(&inner_bytes[..inner_bytes.len().min(128)])
             .ok_or_else(|| {
                 EnvelopeError::malformed("TimeStampedData", "its content is not a signed envelope")

@@ -129,9 +129,14 @@ impl RegistryError {
             RegistryError::SignerNotRepresentative(cfs) => format!(
                 "Approvazione negata: il modulo è firmato da {cfs}, che non è legale rappresentante né procuratore dell'azienda."
             ),
-            RegistryError::NeedsConfirmation(sub) => format!(
-                "La verifica della firma è da completare ({sub}): confermare esplicitamente per approvare (--confirm)."
-            ),
+            RegistryError::NeedsConfirmation(sub) => {
+                let sub_indication = serde_json::from_value(serde_json::Value::String(sub.clone())).ok();
+                let (why, what) = nominations::OpenQuestion::of(sub_indication).texts();
+                let (why, what) = (why.it, what.it);
+                format!(
+                    "La verifica della firma è da completare ({sub}): {why}. Cosa fare: {what}. Per approvare comunque confermare esplicitamente (--confirm)."
+                )
+            }
             RegistryError::NoIdentityDocument => {
                 "Un modulo non firmato digitalmente richiede un documento di identità.".into()
             }
@@ -476,6 +481,41 @@ pub fn set_administrators_policy(
             "policy.set",
             "setting:administrators",
             &format!("administrators per company: {value}"),
+            None,
+        )?;
+        Ok(())
+    })
+}
+
+/// Whether verifications at the desk may ask OCSP responders and download CRLs (the
+/// certificates' own URLs only). Off unless an officer turned it on.
+pub fn online_revocation(store: &mut Store) -> bool {
+    store
+        .read(|tx| companies::setting(tx, "online-revocation"))
+        .ok()
+        .flatten()
+        .as_deref()
+        == Some("on")
+}
+
+/// Turns online revocation checks `on` or `off`. Audited; needs a session.
+pub fn set_online_revocation(
+    store: &mut Store,
+    session: Option<SessionRef>,
+    value: &str,
+) -> Result<(), RegistryError> {
+    if value != "on" && value != "off" {
+        return Err(RegistryError::UnknownPolicy(value.to_string()));
+    }
+    store.change(|tx| {
+        let live = require_session(tx, session)?;
+        companies::set_setting(tx, "online-revocation", value)?;
+        record(
+            tx,
+            &live,
+            "policy.set",
+            "setting:online-revocation",
+            &format!("online revocation checks: {value}"),
             None,
         )?;
         Ok(())

@@ -69,11 +69,28 @@ impl Anchor {
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     pub anchors: Vec<Anchor>,
+    /// Time-stamping services of the Trusted Lists: they anchor time-stamp tokens only.
+    pub timestamp_anchors: Vec<Anchor>,
 }
 
 impl TrustStore {
     pub fn is_empty(&self) -> bool {
-        self.anchors.is_empty()
+        self.anchors.is_empty() && self.timestamp_anchors.is_empty()
+    }
+
+    /// The anchors a time-stamp token may chain to: the list's time-stamping services, and
+    /// the certificates the office added by hand (a test or private TSA it trusts). CA/QC
+    /// services of a list never anchor time-stamps.
+    pub fn for_timestamps(&self) -> TrustStore {
+        TrustStore {
+            anchors: self
+                .timestamp_anchors
+                .iter()
+                .chain(self.anchors.iter().filter(|a| a.service.is_none()))
+                .cloned()
+                .collect(),
+            timestamp_anchors: Vec::new(),
+        }
     }
 
     /// Loads every path: a PEM bundle, a DER certificate, or a folder of them.

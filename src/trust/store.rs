@@ -19,6 +19,8 @@ use crate::crypto::digest::digest;
 
 /// Service types whose certificates anchor signatures.
 pub const SIGNATURE_SERVICES: [ServiceType; 1] = [ServiceType::CaQc];
+/// Service types whose certificates anchor time-stamps (and only time-stamps).
+pub const TIMESTAMP_SERVICES: [ServiceType; 2] = [ServiceType::TsaQtst, ServiceType::TsaTssQc];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -64,6 +66,8 @@ pub struct ListStatus {
     pub territory: String,
     pub sequence_number: u64,
     pub issue_date: String,
+    /// Whole days since the list was issued.
+    pub age_days: i64,
     pub next_update: Option<String>,
     pub stale: bool,
     pub services: usize,
@@ -126,7 +130,7 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, then rename), owner-only.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_private_dir(dir)?;
     let temporary = path.with_extension(format!("partial-{}", std::process::id()));
@@ -147,7 +151,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     result.map_err(io(path))
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
     #[cfg(unix)]
     {
@@ -382,6 +386,9 @@ impl Store {
         for (path, bytes) in lists {
             let (list, _) = self.verified_list_against(path, &bytes, lotl.as_deref())?;
             store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
+            store
+                .timestamp_anchors
+                .extend(list.anchors(&TIMESTAMP_SERVICES));
             stale.extend(StaleList::of(&list, now));
         }
         Ok(stale)
@@ -413,6 +420,7 @@ impl Store {
                 territory: l.territory.clone(),
                 sequence_number: l.sequence_number,
                 issue_date: crate::envelope::asn1_time::rfc3339(l.issue_date),
+                age_days: (now - l.issue_date).whole_days(),
                 next_update: l.next_update.map(crate::envelope::asn1_time::rfc3339),
                 stale: l.is_stale(now),
                 services: l.services.len(),
@@ -428,6 +436,9 @@ impl Store {
         for list in self.lists()? {
             warnings.extend(StaleList::of(&list, now));
             store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
+            store
+                .timestamp_anchors
+                .extend(list.anchors(&TIMESTAMP_SERVICES));
         }
         if self.anchors_dir().is_dir() {
             store.add_path(&self.anchors_dir())?;

@@ -23,6 +23,8 @@ pub enum ServiceType {
     CaQc,
     CaPkc,
     TsaQtst,
+    /// Directive-era qualified time-stamping (`TSA/TSS-QC`, `TSA/TSS-AdESQCandQES`).
+    TsaTssQc,
     Tsa,
     IdV,
     Other,
@@ -34,6 +36,7 @@ impl ServiceType {
             Some("CA/QC") => ServiceType::CaQc,
             Some("CA/PKC") => ServiceType::CaPkc,
             Some("TSA/QTST") => ServiceType::TsaQtst,
+            Some("TSA/TSS-QC") | Some("TSA/TSS-AdESQCandQES") => ServiceType::TsaTssQc,
             Some("TSA") => ServiceType::Tsa,
             Some("IdV") => ServiceType::IdV,
             _ => ServiceType::Other,

@@ -146,16 +146,18 @@ impl Jobs {
     }
 
     /// Verifies `path` against the imported trust store, at `at` when the officer asserted a
-    /// time ("verifica alla data").
+    /// time ("verifica alla data"); revocation from the CRL store, and online when the desk's
+    /// setting allows it.
     pub fn verify(
         &mut self,
         path: PathBuf,
         at: Option<time::OffsetDateTime>,
         data_dir: PathBuf,
+        online: bool,
         lang: Lang,
     ) {
         self.spawn("verify", move || {
-            Msg::Verified(Box::new(verify_file(&path, at, &data_dir, lang)))
+            Msg::Verified(Box::new(verify_file(&path, at, &data_dir, online, lang)))
         });
     }
 
@@ -194,6 +196,7 @@ fn verify_file(
     path: &Path,
     at: Option<time::OffsetDateTime>,
     data_dir: &Path,
+    online: bool,
     lang: Lang,
 ) -> Result<Verified, String> {
     let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -209,6 +212,8 @@ fn verify_file(
     if !trust.is_empty() {
         opts.trust = Some(&trust);
     }
+    let revocation = crate::revocation::RevocationSources::for_data_dir(data_dir, online);
+    opts.revocation = Some(&revocation);
     let mut report = verify_bytes(&path.display().to_string(), &data, &opts);
     report.warnings.extend(stale.iter().map(|s| s.warning()));
     Ok(Verified {

@@ -39,7 +39,7 @@ const KNOWN_EXTENSIONS: [&str; 15] = [
 const BASIC_CONSTRAINTS: &str = "2.5.29.19";
 const KEY_USAGE: &str = "2.5.29.15";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChainStatus {
     Trusted,
     /// No path to an anchor trusted at the validation time.
@@ -57,6 +57,9 @@ pub struct ChainOutcome {
     pub status: ChainStatus,
     /// Subjects from the signer up to the anchor (when a path was found).
     pub path: Vec<String>,
+    /// The same path as DER certificates, signer first, anchor last (revocation asks about
+    /// each one but the anchor, with its issuer).
+    pub certificates: Vec<Vec<u8>>,
     pub anchor_source: Option<String>,
     /// The Trusted List facts of the anchor reached, if it came from a list.
     pub anchor_service: Option<ServiceFacts>,
@@ -246,6 +249,7 @@ pub fn validate(
         return ChainOutcome {
             status: ChainStatus::NoChain,
             path: Vec::new(),
+            certificates: Vec::new(),
             anchor_source: None,
             anchor_service: None,
             message: if untimely {
@@ -259,6 +263,7 @@ pub fn validate(
         };
     }
     let subjects: Vec<String> = path.iter().map(|n| display(n.cert)).collect();
+    let certificates: Vec<Vec<u8>> = path.iter().map(|n| n.der.to_vec()).collect();
     let anchor_source = path
         .last()
         .and_then(|n| n.anchor_source.map(str::to_string));
@@ -266,6 +271,7 @@ pub fn validate(
     let outcome = |status, message: String| ChainOutcome {
         status,
         path: subjects.clone(),
+        certificates: certificates.clone(),
         anchor_source: anchor_source.clone(),
         anchor_service: anchor_service.clone(),
         message,

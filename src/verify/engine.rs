@@ -10,6 +10,7 @@ use crate::envelope::{self, Content, EnvelopeError, Level, SignerInfo};
 use crate::identity::signer_identity;
 use crate::trust::TrustStore;
 
+use super::acceptance::{self, earliest, Poe};
 use super::algorithms::{DigestAlgorithm, SignatureScheme};
 use super::asn1_time::rfc3339;
 use super::attributes::{self, CertReference, Signed};
@@ -17,17 +18,21 @@ use super::chain::{self, ChainStatus};
 use super::check_message::CheckMessage as M;
 use super::crypto_policy;
 use super::digest::{digest, Hasher};
+use super::embedded_revocation::EmbeddedData;
 use super::keys::public_key_kind;
 use super::media::{document_name, sniff_media_type};
 use super::qualified;
+use super::report::TokenReport;
 use super::report::{
     Check, CheckStatus, Checks, ContentReport, Indication, LevelReport, Report, SignatureReport,
     SubIndication, SCHEMA,
 };
 use super::revocation::RevocationSource;
+use super::revocation_check::{check_path, PathRevocation};
 use super::signature_check::{over_content_digest, over_signed_attributes, SignatureOutcome};
 use super::signer_cert::{describe_sid, find_signer_cert, parse_certificates, EnvelopeCert};
-use super::tst;
+use super::time_checks::{path_valid_at, revocation_check, timestamp_check};
+use super::tst::{check_token, unreadable_token, TokenFinding, TokenSource, TsaTrust};
 
 /// How to judge.
 #[derive(Clone, Copy)]
@@ -121,14 +126,78 @@ struct Judge<'r, 'a> {
     certs: &'r [EnvelopeCert<'a>],
     /// The same certificates, owned, as path building wants them.
     pool: Vec<(x509_cert::Certificate, Vec<u8>)>,
+    /// The level's own CRLs and OCSP responses.
+    embedded: EmbeddedData<'a>,
     level: usize,
     out: Vec<SignatureReport>,
+    tsa: &'r TsaTrust<'r>,
+    /// Proof covering every signature of the level (outer tokens, outer levels).
+    inherited_poe: Option<Poe>,
+    /// The tokens around the file (`.tsd`, `.m7m`, `.tsr`), judged once.
+    outer_tokens: &'r [TokenReport],
+    /// Signature time-stamps judged so far, by the token's address in the input.
+    token_cache: HashMap<(usize, usize), TokenFinding>,
+    /// The earliest proof of an intact signature of this level: it proves the content.
+    level_poe: Option<Poe>,
 }
 
 impl<'a> Judge<'_, 'a> {
+    /// The signature-time-stamp tokens on `si`, each over its signature value.
+    fn tokens_of(&mut self, si: &SignerInfo<'a>) -> Vec<TokenFinding> {
+        let mut found = Vec::new();
+        for token in si
+            .unsigned_attrs
+            .iter()
+            .filter(|a| a.oid == envelope::oids::ATTR_SIGNATURE_TIME_STAMP)
+            .flat_map(|a| a.values.iter())
+        {
+            let key = (token.raw.as_ptr() as usize, token.raw.len());
+            let tsa = self.tsa;
+            let finding = self
+                .token_cache
+                .entry(key)
+                .or_insert_with(|| {
+                    check_token(
+                        token,
+                        TokenSource::SignatureTimeStamp,
+                        &[si.signature.as_ref()],
+                        tsa,
+                    )
+                })
+                .clone();
+            found.push(finding);
+        }
+        found
+    }
+
+    /// The earliest time a countersignature of `si` (or one below it) is proven to exist,
+    /// when that countersignature's message-digest is over `si`'s signature value: knowing
+    /// that hash at a time proves the value existed then.
+    fn countersignature_poe(&mut self, si: &SignerInfo<'a>, id: &str) -> Option<Poe> {
+        let mut proofs = Vec::new();
+        for (n, cs) in si.countersignatures.iter().enumerate() {
+            if !countersigns(cs, &si.signature) {
+                continue;
+            }
+            let cs_id = format!("{id}.C{}", n + 1);
+            let own = self
+                .tokens_of(cs)
+                .iter()
+                .filter_map(|f| f.proves)
+                .min()
+                .map(|time| Poe {
+                    time,
+                    by: format!("a time-stamp on countersignature {cs_id}"),
+                });
+            proofs.push(own);
+            proofs.push(self.countersignature_poe(cs, &cs_id));
+        }
+        earliest(proofs)
+    }
+
     fn signature(
         &mut self,
-        si: &SignerInfo<'_>,
+        si: &SignerInfo<'a>,
         target: Target<'_>,
         digests: &mut ContentDigests<'a>,
         id: String,
@@ -346,9 +415,28 @@ impl<'a> Judge<'_, 'a> {
             }
         }
 
-        // Certificate validity at the validation time (without proof of an earlier time).
-        if let Some(cert) = cert {
-            let (not_before, not_after) = crate::identity::validity(&cert.cert);
+        // Proof of existence: this signature's own time-stamps, those of its countersignatures
+        // (each proves the value it countersigns), and what covers the whole level.
+        let own_tokens = self.tokens_of(si);
+        let own_poe = own_tokens
+            .iter()
+            .filter_map(|f| f.proves)
+            .min()
+            .map(|time| Poe {
+                time,
+                by: format!("a time-stamp on signature {id}"),
+            });
+        let counter_poe = self.countersignature_poe(si, &id);
+        let poe = earliest([self.inherited_poe.clone(), own_poe, counter_poe]);
+        let judged_at = poe.as_ref().map_or(self.opts.validation_time, |p| p.time);
+        let mut timestamps: Vec<TokenReport> =
+            own_tokens.iter().map(|f| f.report.clone()).collect();
+        timestamps.extend(self.outer_tokens.iter().cloned());
+        checks.timestamp = timestamp_check(poe.as_ref(), &timestamps);
+
+        // Certificate validity at the validation time, or at the proven time when it expired.
+        let signer_validity = cert.map(|c| crate::identity::validity(&c.cert));
+        if let Some((not_before, not_after)) = signer_validity {
             let at = self.opts.validation_time;
             checks.validity = if at < not_before {
                 Check::failed(format!(
@@ -359,13 +447,23 @@ impl<'a> Judge<'_, 'a> {
                     not_before: rfc3339(not_before),
                 })
             } else if at > not_after {
-                Check::failed(format!(
-                    "the certificate expired on {} (no proof that the signature is older)",
-                    rfc3339(not_after)
-                ))
-                .saying(M::CertificateExpired {
-                    not_after: rfc3339(not_after),
-                })
+                match &poe {
+                    Some(p) if p.time <= not_after && p.time >= not_before => {
+                        Check::passed(format!(
+                            "the certificate expired on {}, after the signature was proven to exist ({}, {})",
+                            rfc3339(not_after),
+                            rfc3339(p.time),
+                            p.by
+                        ))
+                    }
+                    _ => Check::failed(format!(
+                        "the certificate expired on {} (no proof that the signature is older)",
+                        rfc3339(not_after)
+                    ))
+                    .saying(M::CertificateExpired {
+                        not_after: rfc3339(not_after),
+                    }),
+                }
             } else {
                 Check::passed(format!(
                     "the certificate is valid until {}",
@@ -382,10 +480,10 @@ impl<'a> Judge<'_, 'a> {
 
         // The certificate path, when a trust store is given.
         // Anchors are judged at the declared signing time when there is one (and it is not
-        // after the validation time): a service withdrawn later still anchors the signature.
+        // after the proven or validation time): a service withdrawn later still anchors it.
         let anchor_time = signing_time
-            .filter(|t| *t <= self.opts.validation_time)
-            .unwrap_or(self.opts.validation_time);
+            .filter(|t| *t <= judged_at)
+            .unwrap_or(judged_at);
         let chain_outcome = match (self.opts.trust, cert) {
             (Some(store), Some(c)) => Some(chain::validate(
                 &c.cert,
@@ -410,11 +508,6 @@ impl<'a> Judge<'_, 'a> {
                 }
                 ChainStatus::ConstraintsFailure => Check::failed(outcome.message.clone()),
             };
-            if outcome.status == ChainStatus::Trusted {
-                checks.revocation = Check::indeterminate(
-                    "revocation was not checked: no CRL or OCSP data is consulted yet",
-                );
-            }
             if let (Some(identity), ChainStatus::Trusted | ChainStatus::Expired) =
                 (&signer, &outcome.status)
             {
@@ -424,8 +517,40 @@ impl<'a> Judge<'_, 'a> {
                 checks.qualified = Check::warning(format!("N/A: {}", outcome.message));
             }
         }
+        let path_found = chain_outcome
+            .as_ref()
+            .is_some_and(|o| matches!(o.status, ChainStatus::Trusted | ChainStatus::Expired));
+        let path_valid_at_poe = match (&poe, &chain_outcome) {
+            (Some(p), Some(o)) => path_valid_at(&o.certificates, p.time),
+            _ => false,
+        };
 
-        // Cryptographic policy at the validation time (no proof of existence yet).
+        // Revocation of every certificate of the path but the anchor.
+        let revocation: Option<PathRevocation> = match (&chain_outcome, self.opts.revocation) {
+            (Some(outcome), Some(source)) if path_found => {
+                let embedded = self.embedded.with_signature(&si.unsigned_attrs);
+                Some(check_path(
+                    source,
+                    &outcome.certificates,
+                    &embedded,
+                    self.opts.validation_time,
+                ))
+            }
+            _ => None,
+        };
+        match &revocation {
+            Some(found) => {
+                checks.revocation = revocation_check(found, poe.as_ref(), self.opts.validation_time)
+            }
+            None if path_found => {
+                checks.revocation = Check::indeterminate(
+                    "revocation was not checked: no revocation data source was given",
+                );
+            }
+            None => {}
+        }
+
+        // Cryptographic policy at the best signature time.
         let key = cert.and_then(|c| {
             c.cert
                 .tbs_certificate()
@@ -435,8 +560,13 @@ impl<'a> Judge<'_, 'a> {
                 .and_then(|spki| public_key_kind(&spki).ok())
         });
         let hashes: Vec<DigestAlgorithm> = digest_alg.into_iter().chain(sig_hash).collect();
-        let policy = crypto_policy::judge(&hashes, key.as_ref(), self.opts.validation_time);
+        let policy = crypto_policy::judge(&hashes, key.as_ref(), judged_at);
         let crypto_violation = !policy.acceptable();
+        let when = if poe.is_some() {
+            "the proven signing time"
+        } else {
+            "the validation time"
+        };
         checks.crypto_policy = if crypto_violation {
             // The Italian format rule is a separate finding: keep it beside the violations.
             let all: Vec<String> = policy
@@ -451,21 +581,8 @@ impl<'a> Judge<'_, 'a> {
         } else if hashes.is_empty() {
             Check::indeterminate("algorithms not recognised")
         } else {
-            Check::passed("algorithms and key size acceptable at the validation time")
-                .saying(M::AlgorithmsAcceptable)
+            Check::passed(format!("algorithms and key size acceptable at {when}"))
         };
-
-        let tokens = si
-            .unsigned_attrs
-            .iter()
-            .filter(|a| a.oid == envelope::oids::ATTR_SIGNATURE_TIME_STAMP)
-            .map(|a| a.values.len())
-            .sum::<usize>();
-        if tokens > 0 {
-            checks.timestamp = Check::not_checked(format!(
-                "{tokens} signature time-stamp token(s) present, not checked yet"
-            ));
-        }
         if !format_errors.is_empty() {
             checks.format = Check::failed(format_errors.join("; "));
         }
@@ -500,40 +617,28 @@ impl<'a> Judge<'_, 'a> {
                 Some(SubIndication::CryptoConstraintsFailureNoPoe),
             )
         } else {
-            match chain_outcome.as_ref().map(|o| &o.status) {
-                None | Some(ChainStatus::NoChain) => (
-                    Indication::Indeterminate,
-                    Some(SubIndication::NoCertificateChainFound),
-                ),
-                Some(ChainStatus::ConstraintsFailure) => (
-                    Indication::Indeterminate,
-                    Some(SubIndication::ChainConstraintsFailure),
-                ),
-                Some(ChainStatus::NotYetValid) => {
-                    (Indication::TotalFailed, Some(SubIndication::NotYetValid))
-                }
-                Some(ChainStatus::Expired) => (
-                    Indication::Indeterminate,
-                    Some(SubIndication::OutOfBoundsNoPoe),
-                ),
-                Some(ChainStatus::Trusted) if !constraint_errors.is_empty() => (
-                    Indication::Indeterminate,
-                    Some(SubIndication::SigConstraintsFailure),
-                ),
-                Some(ChainStatus::Trusted) if crypto_violation => (
-                    Indication::Indeterminate,
-                    Some(SubIndication::CryptoConstraintsFailureNoPoe),
-                ),
-                // Revocation is not consulted yet: the honest answer is "try later".
-                Some(ChainStatus::Trusted) => {
-                    (Indication::Indeterminate, Some(SubIndication::TryLater))
-                }
-            }
+            acceptance::decide(&acceptance::Facts {
+                chain: chain_outcome.as_ref().map(|o| o.status),
+                constraint_errors: !constraint_errors.is_empty(),
+                crypto_violation,
+                revocation: revocation.as_ref().map(PathRevocation::state),
+                revoked_at: revocation.as_ref().and_then(|r| r.revoked_at),
+                poe: poe.as_ref().map(|p| p.time),
+                validation_time: self.opts.validation_time,
+                path_valid_at_poe,
+                signer_not_before: signer_validity.map(|(from, _)| from),
+            })
         };
         if let Some(problem) = &cert_ref_problem {
             checks.signature.message.push_str(&format!("; {problem}"));
         }
 
+        let intact = [&checks.digest, &checks.signature]
+            .iter()
+            .all(|c| matches!(c.status, CheckStatus::Passed | CheckStatus::Warning));
+        if parent.is_none() && intact {
+            self.level_poe = earliest([self.level_poe.take(), poe.clone()]);
+        }
         self.out.push(SignatureReport {
             id: id.clone(),
             level: self.level,
@@ -550,6 +655,9 @@ impl<'a> Judge<'_, 'a> {
             indication,
             sub_indication: sub,
             checks,
+            best_signature_time: poe.as_ref().map(|p| rfc3339(p.time)),
+            timestamps,
+            revocation: revocation.map(|r| r.report),
         });
 
         for (n, cs) in si.countersignatures.iter().enumerate() {
@@ -593,15 +701,44 @@ fn unreadable_signer(level: usize, id: String, reason: &str) -> SignatureReport 
         indication: Indication::TotalFailed,
         sub_indication: Some(SubIndication::FormatFailure),
         checks,
+        best_signature_time: None,
+        timestamps: Vec::new(),
+        revocation: None,
     }
+}
+
+/// What a level inherits about time.
+struct LevelTime<'r> {
+    tsa: &'r TsaTrust<'r>,
+    inherited: Option<Poe>,
+    outer_tokens: &'r [TokenReport],
+}
+
+/// Does countersignature `cs` carry a message-digest over `parent_signature`?
+fn countersigns(cs: &SignerInfo<'_>, parent_signature: &[u8]) -> bool {
+    let Some(alg) = DigestAlgorithm::from_oid(&cs.digest_algorithm.oid) else {
+        return false;
+    };
+    let Some(attrs) = &cs.signed_attrs else {
+        return false;
+    };
+    let expected = digest(alg, parent_signature);
+    attrs
+        .all(&envelope::oids::ATTR_MESSAGE_DIGEST)
+        .flat_map(|a| a.values.first())
+        .any(|v| {
+            v.string_bytes()
+                .is_ok_and(|b| b.as_ref() == expected.as_slice())
+        })
 }
 
 fn judge_level<'a>(
     level: &Level<'a>,
     opts: &VerifyOptions,
+    time: &LevelTime<'_>,
     out: &mut Vec<SignatureReport>,
     warnings: &mut Vec<String>,
-) -> Option<ContentDigests<'a>> {
+) -> (Option<ContentDigests<'a>>, Option<Poe>) {
     let (certs, unreadable) = parse_certificates(&level.signed_data.certificates);
     if unreadable > 0 {
         warnings.push(format!(
@@ -616,8 +753,14 @@ fn judge_level<'a>(
             .iter()
             .map(|c| (c.cert.clone(), c.der.to_vec()))
             .collect(),
+        embedded: EmbeddedData::from_level(&level.signed_data.crls),
         level: level.index,
         out: Vec::new(),
+        tsa: time.tsa,
+        inherited_poe: time.inherited.clone(),
+        outer_tokens: time.outer_tokens,
+        token_cache: HashMap::new(),
+        level_poe: None,
     };
     let mut digests = ContentDigests {
         content: level.content,
@@ -643,7 +786,7 @@ fn judge_level<'a>(
         ));
     }
     out.extend(judge.out);
-    Some(digests)
+    (Some(digests), judge.level_poe)
 }
 
 fn failed_report(
@@ -673,18 +816,57 @@ fn failed_report(
 
 /// Judges the bytes of one file. Never panics; an unreadable file is a TOTAL_FAILED report.
 pub fn verify_bytes(file: &str, data: &[u8], opts: &VerifyOptions<'_>) -> Report {
+    verify_with_tokens(file, data, &[], opts)
+}
+
+/// Judges the bytes of one file with detached time-stamp responses or tokens over the whole
+/// file (`FILE.tsr` beside it, `verify --timestamp`). Never panics.
+pub fn verify_with_tokens(
+    file: &str,
+    data: &[u8],
+    detached: &[&[u8]],
+    opts: &VerifyOptions<'_>,
+) -> Report {
     let buffers = envelope::Buffers::new();
     let env = match envelope::open(data, &buffers) {
         Ok(env) => env,
         Err(e) => return failed_report(file, data, opts, &e),
     };
+    let tsa = TsaTrust::new(opts.trust);
+    let mut outer: Vec<TokenFinding> = env
+        .outer_tokens
+        .iter()
+        .map(|t| check_token(&t.token, TokenSource::from_outer(t.source), &t.covers, &tsa))
+        .collect();
+    for bytes in detached {
+        outer.push(match envelope::tree::open_detached_token(bytes) {
+            Ok(token) => check_token(&token, TokenSource::Tsr, &[data], &tsa),
+            Err(e) => unreadable_token(TokenSource::Tsr, e.to_string()),
+        });
+    }
+    let outer_reports: Vec<TokenReport> = outer.iter().map(|f| f.report.clone()).collect();
+    let mut inherited = earliest(outer.iter().map(|f| {
+        f.proves.map(|time| Poe {
+            time,
+            by: format!("the {} time-stamp over the whole file", f.report.source),
+        })
+    }));
+
     let mut encodings = env.encodings.clone();
     let mut warnings = env.warnings.clone();
     let mut signatures = Vec::new();
     let mut innermost_digests = None;
     for level in &env.levels {
         encodings.push(format!("L{}:{}", level.index, level.encoding));
-        innermost_digests = judge_level(level, opts, &mut signatures, &mut warnings);
+        let time = LevelTime {
+            tsa: &tsa,
+            inherited: inherited.clone(),
+            outer_tokens: &outer_reports,
+        };
+        let (digests, level_poe) = judge_level(level, opts, &time, &mut signatures, &mut warnings);
+        innermost_digests = digests;
+        // An intact signature proven at T proves that what it signs (the next level) existed.
+        inherited = earliest([inherited, level_poe]);
     }
     let levels = env
         .levels
@@ -715,7 +897,7 @@ pub fn verify_bytes(file: &str, data: &[u8], opts: &VerifyOptions<'_>) -> Report
             suggested_name: document_name(&file_name),
         })
     });
-    let timestamp_tokens = env.outer_tokens.iter().map(tst::describe_outer).collect();
+    let timestamp_tokens = outer_reports;
 
     let mut report = Report {
         schema: SCHEMA,

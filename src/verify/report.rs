@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::identity::SignerIdentity;
 
+use super::revocation::RevocationOrigin;
+
 pub const SCHEMA: &str = "sportello.verify/1";
 
 /// ETSI EN 319 102-1 main indication.
@@ -127,6 +129,43 @@ pub struct SignatureReport {
     pub indication: Indication,
     pub sub_indication: Option<SubIndication>,
     pub checks: Checks,
+    /// The earliest time a valid time-stamp proves the signature existed (RFC 3339); null
+    /// without such proof.
+    pub best_signature_time: Option<String>,
+    /// The time-stamp tokens covering this signature.
+    pub timestamps: Vec<TokenReport>,
+    /// The revocation answer for the signer's path; `None` when nobody was asked (no trusted
+    /// path, or no revocation source).
+    pub revocation: Option<RevocationReport>,
+}
+
+/// `good`, `revoked` or `unknown`, for the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationState {
+    Good,
+    Revoked,
+    Unknown,
+}
+
+/// What revocation data said about a signature's certificates: the worst answer of the path
+/// (a revoked certificate, else an unknown one, else the signer's good answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevocationReport {
+    pub status: RevocationState,
+    /// `embedded`, `store`, `ocsp`, `crl-download`; null when no data was found.
+    pub source: Option<RevocationOrigin>,
+    pub this_update: Option<String>,
+    pub next_update: Option<String>,
+    /// The CRL issuer or OCSP responder.
+    pub issuer: Option<String>,
+    pub url: Option<String>,
+    pub revoked_at: Option<String>,
+    pub reason: Option<String>,
+    /// The certificate the answer is about.
+    pub subject: String,
+    /// English, one line.
+    pub message: String,
 }
 
 impl SignatureReport {
@@ -156,12 +195,20 @@ pub struct LevelReport {
     pub detached: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One RFC 3161 time-stamp token and its judgement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenReport {
+    /// `signature-time-stamp`, `tsd`, `m7m` or `tsr`.
     pub source: String,
     pub gen_time: Option<String>,
     pub imprint_algorithm: Option<String>,
-    pub status: Check,
+    /// The TSA certificate's subject.
+    pub tsa: Option<String>,
+    /// The TSA chains to a time-stamping service of a trusted list.
+    pub qualified: bool,
+    /// `status` and `message`: passed only when the token proves its genTime.
+    #[serde(flatten)]
+    pub check: Check,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -124,7 +124,9 @@ impl Verify {
     fn start(&mut self, path: PathBuf, at: Option<time::OffsetDateTime>, desk: &mut Desk) {
         self.notice = None;
         self.stage = Stage::Running(path.clone());
-        desk.jobs.verify(path, at, desk.data_dir.clone(), desk.lang);
+        let online = crate::registry::online_revocation(&mut desk.store);
+        desk.jobs
+            .verify(path, at, desk.data_dir.clone(), online, desk.lang);
     }
 
     fn verified(&self) -> Option<&Verified> {
