@@ -90,6 +90,42 @@ pub mod verify_text {
     pub const CHECK_VALIDITY: Text = Text::new("validità del certificato", "certificate validity");
     pub const CHECK_CRYPTO: Text = Text::new("algoritmi", "algorithms");
     pub const EXTRACTED: Text = Text::new("Documento estratto in", "Document extracted to");
+    pub const TRUSTED_EXPIRED_AFTER_PROOF: Text = Text::new(
+        "sì: scaduto dopo la data certa della firma",
+        "yes: it expired after the proven signing time",
+    );
+    pub const TIMESTAMP: Text = Text::new("Marca temporale", "Time-stamp");
+    pub const TS_PROVEN: Text = Text::new("data certa", "proven time");
+    pub const TS_QUALIFIED: Text = Text::new("qualificata", "qualified");
+    pub const TS_NOT_QUALIFIED: Text = Text::new(
+        "non qualificata, TSA di fiducia dell'ufficio",
+        "not qualified, a TSA the office trusts",
+    );
+    pub const TS_OTHER_SIGNATURE: Text = Text::new(
+        "provata da una marca su un'altra firma della busta",
+        "proven by a time-stamp on another signature of the envelope",
+    );
+    pub const TS_NONE: Text = Text::new(
+        "nessuna: la data della firma è solo dichiarata",
+        "none: the signing time is only declared",
+    );
+    pub const TS_INVALID: Text = Text::new(
+        "presente ma non valida: la data della firma è solo dichiarata",
+        "present but not valid: the signing time is only declared",
+    );
+    pub const REVOCATION: Text = Text::new("Revoca", "Revocation");
+    pub const REV_GOOD: Text = Text::new("non revocato", "not revoked");
+    pub const REV_REVOKED: Text = Text::new("revocato il", "revoked on");
+    pub const REV_UNKNOWN: Text = Text::new("stato non verificabile", "status unknown");
+    pub const REV_NOT_ASKED: Text = Text::new(
+        "non verificata: nessun dato di revoca consultato",
+        "not checked: no revocation data consulted",
+    );
+    pub const REV_DATA_OF: Text = Text::new("dati del", "data of");
+    pub const REV_EMBEDDED: Text = Text::new("dati nella busta", "data in the envelope");
+    pub const REV_STORE: Text = Text::new("CRL in archivio", "stored CRL");
+    pub const REV_OCSP: Text = Text::new("risposta OCSP", "OCSP response");
+    pub const REV_DOWNLOAD: Text = Text::new("CRL scaricata", "downloaded CRL");
 }
 
 pub mod cli_text {
@@ -761,6 +797,7 @@ pub mod tui_text {
     pub const FILTER_APPROVED: Text = Text::new("Approvate", "Approved");
     pub const FILTER_REJECTED: Text = Text::new("Respinte", "Rejected");
     pub const FORM_VERDICT: Text = Text::new("Modulo di delega", "Delegation form");
+    pub const TO_CHECK_WHAT: Text = Text::new("Cosa fare", "What to do");
     pub const SIGNED_BY: Text = Text::new("firmato da", "signed by");
     pub const NOT_A_REPRESENTATIVE: Text = Text::new(
         "✗ NON è legale rappresentante",

@@ -251,3 +251,64 @@ fn qualified_status_follows_the_list() {
         .message
         .contains("MD5"));
 }
+
+/// The corpus files with time-stamp tokens: the manifest's expectations, and where it says
+/// nothing, what `openssl ts -verify` says.
+#[test]
+fn corpus_time_stamps_prove_what_they_should() {
+    let store = italian_store();
+    // CAdES-T: an InfoCert qualified time-stamp (2013) over the outer signature; it proves
+    // the inner envelope's two signatures too.
+    let cades_t = judge("parer_cades_T_1.pdf.p7m", &store, None);
+    let outer = &cades_t.signatures[0].timestamps[0];
+    assert_eq!(outer.source, "signature-time-stamp");
+    assert_eq!(
+        outer.check.status,
+        CheckStatus::Passed,
+        "{}",
+        outer.check.message
+    );
+    assert!(outer.qualified);
+    assert!(cades_t
+        .signatures
+        .iter()
+        .all(|s| s.best_signature_time.as_deref() == Some("2013-03-07T14:44:30Z")));
+
+    // Its detached .tsr and the .tsd come from a private test TSA whose certificate had
+    // expired (ParER: "TSD marca SHA1 KO"; openssl ts -verify: certificate has expired).
+    let data = std::fs::read(common::corpus_file("parer_cades_T_1.pdf.p7m")).expect("p7m");
+    let tsr = std::fs::read(common::corpus_file("parer_cades_T_1.pdf.p7m.tsr")).expect("tsr");
+    let mut opts = VerifyOptions::now();
+    opts.trust = Some(&store);
+    let with_tsr =
+        sportello::verify::verify_with_tokens("parer_cades_T_1.pdf.p7m", &data, &[&tsr], &opts);
+    let token = &with_tsr.timestamp_tokens[0];
+    assert_eq!(token.source, "tsr");
+    assert!(
+        !token.check.message.contains("imprint"),
+        "the imprint is over the file"
+    );
+    assert_ne!(token.check.status, CheckStatus::Passed);
+    let tsd = judge("parer_tsd_cades_T.pdf.p7m.tsd", &store, None);
+    assert_eq!(tsd.timestamp_tokens[0].source, "tsd");
+    assert!(!tsd.timestamp_tokens[0].check.message.contains("imprint"));
+    assert_ne!(tsd.timestamp_tokens[0].check.status, CheckStatus::Passed);
+    assert!(tsd
+        .signatures
+        .iter()
+        .all(|s| s.best_signature_time.is_some()));
+
+    // DSS negative samples: a modified imprint, a wrong signing-certificate reference.
+    let modified = judge("dss_BpT_modified_ts_hash.p7m", &store, None);
+    let token = &modified.signatures[0].timestamps[0];
+    assert_eq!(token.check.status, CheckStatus::Failed);
+    assert!(
+        token.check.message.contains("imprint"),
+        "{}",
+        token.check.message
+    );
+    let wrong_ref = judge("dss_cms-wrong-sign-cert-ref.p7m", &store, None);
+    let token = &wrong_ref.signatures[0].timestamps[0];
+    assert_ne!(token.check.status, CheckStatus::Passed);
+    assert!(wrong_ref.signatures[0].best_signature_time.is_none());
+}

@@ -83,6 +83,15 @@ fn submit(
     form: &Path,
     docs: &[IdentityDocument<'_>],
 ) -> Result<i64, RegistryError> {
+    submit_with(desk, form, docs, None)
+}
+
+fn submit_with(
+    desk: &mut Desk,
+    form: &Path,
+    docs: &[IdentityDocument<'_>],
+    revocation: Option<&dyn sportello::verify::revocation::RevocationSource>,
+) -> Result<i64, RegistryError> {
     let bytes = Fixtures::read(form);
     let name = form
         .file_name()
@@ -91,6 +100,7 @@ fn submit(
         .to_string();
     let mut opts = VerifyOptions::now();
     opts.trust = Some(&desk.trust);
+    opts.revocation = revocation;
     nominations::submit(
         &mut desk.store,
         Some(desk.session),
@@ -120,6 +130,9 @@ fn a_form_signed_by_the_legal_representative_is_approved_with_confirmation() {
         "{err}"
     );
     assert!(err.italian().contains("confermare"));
+    // Why, and what the officer can do about it.
+    assert!(err.italian().contains("revoca"), "{}", err.italian());
+    assert!(err.italian().contains("CRL"), "{}", err.italian());
     assert_eq!(audit_len(&d.store), before, "a refusal changes nothing");
     nominations::approve(&mut d.store, Some(d.session), id, true).expect("approved");
     let last = d.store.audit_rows().expect("rows").pop().expect("row");
@@ -134,6 +147,21 @@ fn a_form_signed_by_the_legal_representative_is_approved_with_confirmation() {
         1
     );
     assert_eq!(d.store.audit_verify().expect("verify").first_broken, None);
+}
+
+#[test]
+fn a_form_that_passes_is_approved_without_confirmation() {
+    let mut d = desk();
+    let form = fixtures().der("delega-passed.pdf.p7m");
+    let f = fixtures();
+    let mut source = support::table_source::TableSource::default();
+    source
+        .answers
+        .insert(f.pki.cert_der(&f.pki.rsa), support::table_source::good());
+    let id = submit_with(&mut d, &form, &[], Some(&source)).expect("submitted");
+    nominations::approve(&mut d.store, Some(d.session), id, false).expect("approved at once");
+    let last = d.store.audit_rows().expect("rows").pop().expect("row");
+    assert_eq!(last.summary, "approved");
 }
 
 #[test]

@@ -5,54 +5,15 @@
 mod common;
 mod support;
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use sportello::trust::TrustStore;
-use sportello::verify::revocation::{
-    RevocationEvidence, RevocationOrigin, RevocationQuery, RevocationSource, RevocationStatus,
-};
+use sportello::verify::revocation::RevocationSource;
 use sportello::verify::{
     verify_bytes, CheckStatus, Indication, Report, SubIndication, VerifyOptions,
 };
 use support::chains::{issue, sign, signer_subject, Issued, CA_EXT, SIGNER_EXT};
 use support::pki::openssl;
+use support::table_source::{good, revoked, TableSource};
 use time::OffsetDateTime;
-
-/// Answers by certificate (DER); records every question.
-#[derive(Default)]
-struct TableSource {
-    answers: HashMap<Vec<u8>, RevocationStatus>,
-    asked: Mutex<Vec<(Vec<u8>, Vec<u8>)>>,
-}
-
-impl RevocationSource for TableSource {
-    fn status(&self, query: &RevocationQuery<'_>) -> RevocationStatus {
-        if let Ok(mut asked) = self.asked.lock() {
-            asked.push((query.cert_der.to_vec(), query.issuer_der.to_vec()));
-        }
-        self.answers
-            .get(query.cert_der)
-            .cloned()
-            .unwrap_or(RevocationStatus::Unknown {
-                reason: "no CRL for this issuer".into(),
-            })
-    }
-}
-
-fn evidence() -> RevocationEvidence {
-    RevocationEvidence {
-        origin: RevocationOrigin::Store,
-        this_update: time::macros::datetime!(2026-01-01 00:00 UTC),
-        next_update: Some(time::macros::datetime!(2099-01-01 00:00 UTC)),
-        issuer: "Test CA".into(),
-        url: None,
-    }
-}
-
-fn good() -> RevocationStatus {
-    RevocationStatus::Good(evidence())
-}
 
 struct Chain {
     _dir: tempfile::TempDir,
@@ -153,11 +114,7 @@ fn a_revoked_signer_without_proof_of_time_is_revoked_no_poe() {
     let mut source = TableSource::default();
     source.answers.insert(
         der(&c.signer.cert),
-        RevocationStatus::Revoked {
-            evidence: evidence(),
-            revoked_at: OffsetDateTime::now_utc() - time::Duration::hours(1),
-            reason: Some("keyCompromise".into()),
-        },
+        revoked(OffsetDateTime::now_utc() - time::Duration::hours(1)),
     );
     source.answers.insert(der(&c.ca.cert), good());
     let report = judge(&c, Some(&source));

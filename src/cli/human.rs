@@ -3,6 +3,8 @@
 use std::fmt::Write;
 
 use crate::i18n::{outcome_word, sub_indication_text, verify_text as t, Lang};
+use crate::verify::report::RevocationState;
+use crate::verify::revocation::RevocationOrigin;
 use crate::verify::{CheckStatus, Report, SignatureReport};
 
 pub(crate) fn signer_name(sig: &SignatureReport) -> String {
@@ -26,6 +28,9 @@ pub(crate) fn time_display(rfc3339: &str) -> String {
 pub(crate) fn trusted_text(sig: &SignatureReport) -> crate::i18n::Text {
     match (sig.checks.chain.status, sig.checks.validity.status) {
         (CheckStatus::Passed, CheckStatus::Passed) => t::TRUSTED_YES,
+        (CheckStatus::Warning, CheckStatus::Passed) if sig.best_signature_time.is_some() => {
+            t::TRUSTED_EXPIRED_AFTER_PROOF
+        }
         (CheckStatus::Passed | CheckStatus::Warning, _) => t::TRUSTED_EXPIRED,
         (CheckStatus::Failed, _) => t::TRUSTED_NO,
         _ => t::TRUSTED_UNKNOWN,
@@ -41,6 +46,95 @@ pub(crate) fn qualified_text(sig: &SignatureReport, lang: Lang) -> String {
         }
         _ if label.starts_with("QE") => format!("{} ({label})", t::QUALIFIED_YES.get(lang)),
         _ => format!("{} ({label})", t::QUALIFIED_NO.get(lang)),
+    }
+}
+
+/// "O (CN)" of a subject, or the subject itself.
+fn short_subject(subject: &str) -> String {
+    let part = |key: &str| {
+        subject
+            .split(", ")
+            .find_map(|p| p.strip_prefix(key))
+            .map(str::to_string)
+    };
+    match (part("O="), part("CN=")) {
+        (Some(o), Some(cn)) => format!("{o} ({cn})"),
+        (None, Some(cn)) => cn,
+        (Some(o), None) => o,
+        (None, None) => subject.to_string(),
+    }
+}
+
+/// The *marca temporale* line: the proven time and its TSA, or why the time is only declared.
+pub(crate) fn timestamp_text(sig: &SignatureReport, lang: Lang) -> String {
+    let Some(best) = &sig.best_signature_time else {
+        return if sig.timestamps.is_empty() {
+            t::TS_NONE.get(lang).to_string()
+        } else {
+            t::TS_INVALID.get(lang).to_string()
+        };
+    };
+    let token = sig
+        .timestamps
+        .iter()
+        .find(|tk| tk.check.status == CheckStatus::Passed && tk.gen_time.as_ref() == Some(best));
+    match token {
+        Some(tk) => format!(
+            "{}, {} ({}) — {}",
+            time_display(best),
+            short_subject(tk.tsa.as_deref().unwrap_or("-")),
+            if tk.qualified {
+                t::TS_QUALIFIED.get(lang)
+            } else {
+                t::TS_NOT_QUALIFIED.get(lang)
+            },
+            t::TS_PROVEN.get(lang)
+        ),
+        None => format!(
+            "{} — {}, {}",
+            time_display(best),
+            t::TS_PROVEN.get(lang),
+            t::TS_OTHER_SIGNATURE.get(lang)
+        ),
+    }
+}
+
+/// The revocation line: the answer, its source and the date of the data.
+pub(crate) fn revocation_text(sig: &SignatureReport, lang: Lang) -> String {
+    let Some(rev) = &sig.revocation else {
+        return t::REV_NOT_ASKED.get(lang).to_string();
+    };
+    let source = rev.source.map(|s| match s {
+        RevocationOrigin::Embedded => t::REV_EMBEDDED,
+        RevocationOrigin::Store => t::REV_STORE,
+        RevocationOrigin::Ocsp => t::REV_OCSP,
+        RevocationOrigin::CrlDownload => t::REV_DOWNLOAD,
+    });
+    let data = match (source, &rev.this_update) {
+        (Some(src), Some(when)) => format!(
+            " — {}, {} {}",
+            src.get(lang),
+            t::REV_DATA_OF.get(lang),
+            time_display(when)
+        ),
+        _ => String::new(),
+    };
+    match rev.status {
+        RevocationState::Good => format!("{}{data}", t::REV_GOOD.get(lang)),
+        RevocationState::Revoked => format!(
+            "{} {}{}{data}",
+            t::REV_REVOKED.get(lang),
+            rev.revoked_at
+                .as_deref()
+                .map(time_display)
+                .unwrap_or_default(),
+            rev.reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ),
+        // The reason is technical: English, like the check messages.
+        RevocationState::Unknown => format!("{}: {}", t::REV_UNKNOWN.get(lang), rev.message),
     }
 }
 
@@ -102,6 +196,18 @@ fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
     );
     let qualified = qualified_text(sig, lang);
     let _ = writeln!(out, "    {}: {qualified}", t::CERT_QUALIFIED.get(lang));
+    let _ = writeln!(
+        out,
+        "    {}: {}",
+        t::TIMESTAMP.get(lang),
+        timestamp_text(sig, lang)
+    );
+    let _ = writeln!(
+        out,
+        "    {}: {}",
+        t::REVOCATION.get(lang),
+        revocation_text(sig, lang)
+    );
     let reason = sig
         .sub_indication
         .map(|s| format!(": {}", sub_indication_text(s, lang)))

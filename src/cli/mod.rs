@@ -360,6 +360,10 @@ pub struct VerifyArgs {
     /// The report says the time was asserted, not proven.
     #[arg(long, value_name = "DATE", value_parser = parse_when)]
     pub at: Option<time::OffsetDateTime>,
+    /// A detached RFC 3161 time-stamp (response or token) over the file (repeatable). A
+    /// `FILE.tsr` beside the file is read without asking.
+    #[arg(long = "timestamp", value_name = "TSR")]
+    pub timestamps: Vec<PathBuf>,
     /// Files to verify.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,

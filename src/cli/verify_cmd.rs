@@ -3,10 +3,10 @@
 use std::io::Write;
 
 use crate::i18n::{cli_text, verify_text, Lang};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::trust::store::Store;
-use crate::verify::{verify_bytes, Indication, Report, VerifyOptions};
+use crate::verify::{verify_with_tokens, Indication, Report, VerifyOptions};
 
 use super::extract::{extract_document, ExtractError};
 use super::{exit, human, input, VerifyArgs};
@@ -74,7 +74,21 @@ pub fn run(args: &VerifyArgs, data_dir: &Path, lang: Lang) -> i32 {
                 continue;
             }
         };
-        let mut report = verify_bytes(&shown, &data, &opts);
+        let detached = match detached_tokens(path, &args.timestamps) {
+            Ok(d) => d,
+            Err((tsr, e)) => {
+                log::error!("cannot read time-stamp {}: {e}", tsr.display());
+                eprintln!(
+                    "{}: {} ({e})",
+                    cli_text::CANNOT_OPEN.get(lang),
+                    tsr.display()
+                );
+                unopenable = true;
+                continue;
+            }
+        };
+        let detached_refs: Vec<&[u8]> = detached.iter().map(Vec::as_slice).collect();
+        let mut report = verify_with_tokens(&shown, &data, &detached_refs, &opts);
         // Said on every verification that relies on a stale list, not once.
         report
             .warnings
@@ -142,6 +156,24 @@ pub fn run(args: &VerifyArgs, data_dir: &Path, lang: Lang) -> i32 {
         return exit::CANT_CREATE;
     }
     exit_code(&reports)
+}
+
+/// The time-stamps given with `--timestamp`, and `FILE.tsr` beside `file` when there is one.
+fn detached_tokens(
+    file: &Path,
+    given: &[PathBuf],
+) -> Result<Vec<Vec<u8>>, (PathBuf, std::io::Error)> {
+    let mut out = Vec::new();
+    for tsr in given {
+        out.push(std::fs::read(tsr).map_err(|e| (tsr.clone(), e))?);
+    }
+    let mut beside = file.as_os_str().to_owned();
+    beside.push(".tsr");
+    let beside = PathBuf::from(beside);
+    if beside.is_file() && !given.contains(&beside) {
+        out.push(std::fs::read(&beside).map_err(|e| (beside.clone(), e))?);
+    }
+    Ok(out)
 }
 
 fn exit_code(reports: &[Report]) -> i32 {

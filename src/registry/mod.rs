@@ -119,9 +119,14 @@ impl RegistryError {
             RegistryError::SignerNotRepresentative(cfs) => format!(
                 "Approvazione negata: il modulo è firmato da {cfs}, che non è legale rappresentante né procuratore dell'azienda."
             ),
-            RegistryError::NeedsConfirmation(sub) => format!(
-                "La verifica della firma è da completare ({sub}): confermare esplicitamente per approvare (--confirm)."
-            ),
+            RegistryError::NeedsConfirmation(sub) => {
+                let sub_indication = serde_json::from_value(serde_json::Value::String(sub.clone())).ok();
+                let (why, what) = nominations::OpenQuestion::of(sub_indication).texts();
+                let (why, what) = (why.it, what.it);
+                format!(
+                    "La verifica della firma è da completare ({sub}): {why}. Cosa fare: {what}. Per approvare comunque confermare esplicitamente (--confirm)."
+                )
+            }
             RegistryError::NoIdentityDocument => {
                 "Un modulo non firmato digitalmente richiede un documento di identità.".into()
             }

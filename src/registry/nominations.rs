@@ -3,6 +3,7 @@
 use time::Date;
 
 use crate::codice_fiscale::CodiceFiscale;
+use crate::i18n::Text;
 use crate::store::{companies, documents, nominations, people, Store};
 use crate::verify::{verify_bytes, VerifyOptions};
 use crate::verify::{Indication, SubIndication};
@@ -114,7 +115,102 @@ pub struct FormSigner {
     pub name: String,
 }
 
+/// Why a form is *da verificare*; each answer has its own remedy for the officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenQuestion {
+    /// Revocation was not checked or the data was not usable: go online or import a CRL.
+    RevocationUnknown,
+    /// The certificate expired and nothing proves the signature is older: ask for a
+    /// time-stamped file.
+    NoProofOfTime,
+    /// The certificate is revoked and nothing proves the signature is older.
+    RevokedNoProof,
+    /// No path to the trusted list: refresh the list, or ask for a qualified signature.
+    NotTrusted,
+    /// Anything else (algorithms, attributes): the details of the verification say.
+    Other,
+}
+
+impl OpenQuestion {
+    /// Why the form is *da verificare*, and what the officer can do: one line each.
+    pub fn texts(self) -> (Text, Text) {
+        use OpenQuestion::*;
+        match self {
+            RevocationUnknown => (
+                Text::new(
+                    "lo stato di revoca del certificato non è stato verificato",
+                    "the certificate's revocation status was not checked",
+                ),
+                Text::new(
+                    "verificare in rete (verify --online) o importare la CRL del certificatore (trust import FILE.crl), poi ripetere la verifica",
+                    "check online (verify --online) or import the issuer's CRL (trust import FILE.crl), then verify again",
+                ),
+            ),
+            NoProofOfTime => (
+                Text::new(
+                    "il certificato è scaduto e nessuna marca temporale prova che la firma sia precedente",
+                    "the certificate has expired and no time-stamp proves the signature is older",
+                ),
+                Text::new(
+                    "chiedere il file con marca temporale (.tsd, .m7m o .tsr) o verificare alla data di protocollo",
+                    "ask for the time-stamped file (.tsd, .m7m or .tsr) or verify as of the registration date",
+                ),
+            ),
+            RevokedNoProof => (
+                Text::new(
+                    "il certificato è revocato e nessuna marca temporale prova che la firma sia precedente",
+                    "the certificate is revoked and no time-stamp proves the signature is older",
+                ),
+                Text::new(
+                    "chiedere il file con marca temporale o un nuovo modulo firmato",
+                    "ask for the time-stamped file or a newly signed form",
+                ),
+            ),
+            NotTrusted => (
+                Text::new(
+                    "il certificato non risulta emesso da un certificatore della lista di fiducia",
+                    "the certificate is not known to come from a provider on the trusted list",
+                ),
+                Text::new(
+                    "aggiornare la lista di fiducia (trust refresh) o chiedere un modulo firmato con certificato qualificato",
+                    "refresh the trusted list (trust refresh) or ask for a form signed with a qualified certificate",
+                ),
+            ),
+            Other => (
+                Text::new(
+                    "la verifica della firma non è conclusiva",
+                    "the signature verification is not conclusive",
+                ),
+                Text::new(
+                    "controllare i dettagli nella schermata di verifica",
+                    "look at the details on the verify screen",
+                ),
+            ),
+        }
+    }
+
+    pub fn of(sub: Option<SubIndication>) -> OpenQuestion {
+        match sub {
+            Some(SubIndication::TryLater) => OpenQuestion::RevocationUnknown,
+            Some(SubIndication::OutOfBoundsNoPoe | SubIndication::OutOfBoundsNotRevoked) => {
+                OpenQuestion::NoProofOfTime
+            }
+            Some(SubIndication::RevokedNoPoe) => OpenQuestion::RevokedNoProof,
+            Some(
+                SubIndication::NoCertificateChainFound | SubIndication::ChainConstraintsFailure,
+            ) => OpenQuestion::NotTrusted,
+            _ => OpenQuestion::Other,
+        }
+    }
+}
+
 impl FormFacts {
+    /// Set when the form's verdict is INDETERMINATE: what is missing for a decision.
+    pub fn open_question(&self) -> Option<OpenQuestion> {
+        (self.indication == Some(Indication::Indeterminate))
+            .then(|| OpenQuestion::of(self.sub_indication))
+    }
+
     fn valid_signer_cfs(&self) -> Vec<&str> {
         self.signers
             .iter()
@@ -264,4 +360,54 @@ pub fn reject(
         )?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(indication: Indication, sub: Option<SubIndication>) -> FormFacts {
+        FormFacts {
+            indication: Some(indication),
+            sub_indication: sub,
+            sub_indication_text: String::new(),
+            signers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_an_indeterminate_form_has_an_open_question_with_its_remedy() {
+        assert_eq!(facts(Indication::TotalPassed, None).open_question(), None);
+        assert_eq!(
+            facts(Indication::TotalFailed, Some(SubIndication::Revoked)).open_question(),
+            None
+        );
+        let cases = [
+            (
+                SubIndication::TryLater,
+                OpenQuestion::RevocationUnknown,
+                "CRL",
+            ),
+            (
+                SubIndication::OutOfBoundsNoPoe,
+                OpenQuestion::NoProofOfTime,
+                "marca temporale",
+            ),
+            (
+                SubIndication::RevokedNoPoe,
+                OpenQuestion::RevokedNoProof,
+                "marca temporale",
+            ),
+            (
+                SubIndication::NoCertificateChainFound,
+                OpenQuestion::NotTrusted,
+                "lista di fiducia",
+            ),
+        ];
+        for (sub, question, remedy) in cases {
+            let q = facts(Indication::Indeterminate, Some(sub)).open_question();
+            assert_eq!(q, Some(question));
+            assert!(question.texts().1.it.contains(remedy), "{sub:?}");
+        }
+    }
 }

@@ -9,6 +9,8 @@ pub mod der_edit;
 pub mod local_http;
 pub mod pki;
 pub mod revocation_pki;
+pub mod table_source;
+pub mod tsa;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -222,7 +224,6 @@ impl Fixtures {
     /// headers claim binary, like real files.
     pub fn m7m(&self, name: &str) -> PathBuf {
         let p7m = self.der(&format!("{name}.p7m"));
-        let tsr = self.timestamp_response(&p7m, &format!("{name}.tsr"));
         let b64 = |p: &Path| {
             let t = base64::engine::general_purpose::STANDARD.encode(Self::read(p));
             t.as_bytes()
@@ -231,6 +232,9 @@ impl Fixtures {
                 .collect::<Vec<_>>()
                 .join("\r\n")
         };
+        // Like real .m7m files, the time-stamp is over the p7m part as transmitted (base64).
+        let body = self.write(&format!("{name}.p7m.b64"), b64(&p7m).as_bytes());
+        let tsr = self.timestamp_response(&body, &format!("{name}.tsr"));
         let text = format!(
             "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"----=_Part_0\"\r\n\r\n\
              ------=_Part_0\r\nContent-Type: application/pkcs7-mime; name=\"delega.txt.p7m\"\r\nContent-Transfer-Encoding: binary\r\n\r\n{}\r\n\

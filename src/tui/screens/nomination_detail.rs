@@ -58,8 +58,8 @@ impl NominationDetail {
                 let sentence = self
                     .verdict
                     .as_ref()
-                    .and_then(|v| v.sub_indication)
-                    .map(|s| sub_indication_text(s, desk.lang).to_string())
+                    .and_then(FormFacts::open_question)
+                    .map(|q| q.texts().0.get(desk.lang).to_string())
                     .unwrap_or(sub);
                 self.modal = Some(Modal::confirm(
                     Purpose::ConfirmApproval,
@@ -197,6 +197,11 @@ impl Screen for NominationDetail {
         match &self.verdict {
             Some(v) => {
                 lines.push(verdict_line(v, lang));
+                // The verdict line already says why; this one says what the officer can do.
+                if let Some(question) = v.open_question() {
+                    let what = question.texts().1.get(lang);
+                    lines.push(Line::from(format!("{}: {what}.", desk.t(t::TO_CHECK_WHAT))));
+                }
                 let reps: Vec<&(String, String, String)> = self
                     .company
                     .as_ref()

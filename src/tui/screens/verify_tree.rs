@@ -4,7 +4,9 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::cli::human::{qualified_text, signer_name, time_display, trusted_text};
+use crate::cli::human::{
+    qualified_text, revocation_text, signer_name, time_display, timestamp_text, trusted_text,
+};
 use crate::i18n::{outcome_word, sub_indication_text, tui_text as tt, verify_text as t, Lang};
 use crate::tui::widgets::style;
 use crate::verify::{Check, CheckStatus, Report, SignatureReport};
@@ -136,6 +138,8 @@ fn signature_details(sig: &SignatureReport, lang: Lang) -> Vec<Line<'static>> {
         t::CERT_QUALIFIED.get(lang),
         qualified_text(sig, lang),
     ));
+    lines.push(field(t::TIMESTAMP.get(lang), timestamp_text(sig, lang)));
+    lines.push(field(t::REVOCATION.get(lang), revocation_text(sig, lang)));
     lines.push(field(t::SIGNER.get(lang), signer_name(sig)));
     if let Some(signer) = &sig.signer {
         if let Some(cf) = &signer.codice_fiscale {
