@@ -230,22 +230,39 @@ fn trust_refresh_changes_nothing_when_the_list_of_lists_is_forged() {
     let forged = text.replacen("<TSLSequenceNumber>", "<TSLSequenceNumber>9", 1);
     assert_ne!(forged, text);
     let listener = reserve();
-    let url = format!("http://{}/eu-lotl.xml", listener.local_addr().expect("addr"));
+    let url = format!(
+        "http://{}/eu-lotl.xml",
+        listener.local_addr().expect("addr")
+    );
     let server = LocalServer::start(
         listener,
         Arc::new(move |_, _, _| (200, forged.clone().into_bytes())),
     );
     // Offline: only says what is out of date.
-    let pending = json(&run(data.path(), &["trust", "refresh", "--json", "--lotl-url", &url]));
+    let pending = json(&run(
+        data.path(),
+        &["trust", "refresh", "--json", "--lotl-url", &url],
+    ));
     assert_eq!(pending[0]["kind"], "trusted-list", "{pending}");
     assert_eq!(server.hits.load(std::sync::atomic::Ordering::SeqCst), 0);
 
-    let out = run(data.path(), &["trust", "refresh", "--online", "--json", "--lotl-url", &url]);
+    let out = run(
+        data.path(),
+        &["trust", "refresh", "--online", "--json", "--lotl-url", &url],
+    );
     assert_eq!(out.status.code(), Some(1));
     let items = json(&out);
     assert_eq!(items[0]["kind"], "list-of-lists");
     assert_eq!(items[0]["ok"], false);
-    assert!(items[0]["detail"].as_str().is_some_and(|d| d.contains("signature")), "{items}");
-    assert!(!data.path().join("trust/lotl.xml").exists(), "nothing imported");
+    assert!(
+        items[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("signature")),
+        "{items}"
+    );
+    assert!(
+        !data.path().join("trust/lotl.xml").exists(),
+        "nothing imported"
+    );
     assert_eq!(server.hits.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
