@@ -39,9 +39,7 @@ pub use operations::{authenticate, csca_store, pin_status, read_card, read_card_
 pub use pcsc_transport::PcscReader;
 pub use personal_data::PersonalData;
 pub use pin::{Pin, PinStatus};
-pub use profile::{
-    Driver, Pkcs11Pin, Pkcs11Rules, Profile, ProfileError, ProfileSource, SignPath,
-};
+pub use profile::{Driver, Pkcs11Pin, Pkcs11Rules, Profile, ProfileError, ProfileSource, SignPath};
 pub use profiles_load::{default_dirs, parse_hex, parse_profiles, ProfileListing, Profiles};
 pub use readers::{list_readers, presence as card_presence, CardPresence, ReaderStatus};
 pub use reading::{read_on, CardKind, CardReading, CertificateSummary};

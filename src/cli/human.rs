@@ -9,7 +9,6 @@ use crate::i18n::report_words::{
 use crate::i18n::{outcome_word, sub_indication_text, verify_text as t, Lang};
 use crate::verify::{CheckStatus, Report, SignatureReport};
 
-
 fn signature_block(out: &mut String, sig: &SignatureReport, lang: Lang) {
     let label = if sig.parent.is_some() {
         t::COUNTERSIGNATURE.get(lang)

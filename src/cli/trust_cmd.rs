@@ -197,7 +197,9 @@ fn import(
     let result = if others.is_empty() {
         Ok(Vec::new())
     } else {
-        store.import_with(&others, flags.accept_unpinned).map_err(|e| e.to_string())
+        store
+            .import_with(&others, flags.accept_unpinned)
+            .map_err(|e| e.to_string())
     }
     .and_then(|mut done| {
         done.extend(import_crls(data_dir, store, &crl_files, now)?);

@@ -50,7 +50,6 @@ pub fn time_display(rfc3339: &str) -> String {
     rfc3339.replace('T', " ").replace('Z', " UTC")
 }
 
-=======
 /// "O (CN)" of a subject, or the subject itself.
 fn short_subject(subject: &str) -> String {
     let part = |key: &str| {

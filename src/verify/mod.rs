@@ -24,6 +24,5 @@ pub mod tst;
 pub mod tst_info;
 
 pub use check_message::CheckMessage;
-pub use engine::{verify_bytes, VerifyOptions};
 pub use engine::{verify_bytes, verify_with_tokens, VerifyOptions};
 pub use report::{Check, CheckStatus, Indication, Report, SignatureReport, SubIndication};

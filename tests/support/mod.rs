@@ -8,8 +8,8 @@ pub mod countersign;
 pub mod der_edit;
 pub mod local_http;
 pub mod pki;
-pub mod softhsm;
 pub mod revocation_pki;
+pub mod softhsm;
 pub mod table_source;
 pub mod tsa;
 

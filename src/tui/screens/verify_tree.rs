@@ -5,7 +5,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::i18n::report_words::{
-    qualified_text, revocation_text, signer_name, time_display, timestamp_text, trusted_text,
+    qualified_text, revocation_text, signer_name, timestamp_text, trusted_text,
 };
 use crate::i18n::{check_words, when};
 use crate::i18n::{outcome_word, sub_indication_text, tui_text as tt, verify_text as t, Lang};
