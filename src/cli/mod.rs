@@ -47,9 +47,11 @@ pub struct Cli {
     /// $XDG_DATA_HOME/sportello or ~/.local/share/sportello).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// The desk database (default: sportello.db in the data directory).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// The registry: a SQLite file, or the office's PostgreSQL server as a
+    /// postgres:// URL (default: the data directory's `database` setting, else sportello.db
+    /// in the data directory).
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    pub db: Option<String>,
     /// Without a command, the desk's screens open.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -359,11 +361,6 @@ pub(crate) fn parse_when(text: &str) -> Result<time::OffsetDateTime, String> {
         .map_err(|_| format!("«{text}» is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
-fn db_path(db: &Option<PathBuf>, data_dir: &std::path::Path) -> PathBuf {
-    db.clone()
-        .unwrap_or_else(|| crate::store::default_path(data_dir))
-}
-
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
@@ -383,7 +380,16 @@ pub fn run() -> i32 {
         .data_dir
         .clone()
         .unwrap_or_else(crate::trust::store::default_data_dir);
-    let db = db_path(&cli.db, &data_dir);
+    let db = match crate::store::Location::resolve(cli.db.as_deref(), &data_dir) {
+        Ok(db) => db,
+        Err(e) => {
+            match cli.lang.unwrap_or_default() {
+                Lang::It => eprintln!("{}", e.italian()),
+                Lang::En => eprintln!("{e}"),
+            }
+            return exit::USAGE;
+        }
+    };
     let Some(command) = cli.command else {
         if std::fs::create_dir_all(&data_dir).is_ok() {
             crate::logging::init_to_file(&data_dir.join("sportello.log"));
