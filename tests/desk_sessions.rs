@@ -144,8 +144,5 @@ fn a_version_1_database_is_migrated_and_keeps_its_data() {
 }
 
 fn count(store: &Store, sql: &str) -> i64 {
-    store
-        .db()
-        .query_row(sql, &[], |r| r.get(0))
-        .expect("count")
+    store.db().query_row(sql, &[], |r| r.get(0)).expect("count")
 }

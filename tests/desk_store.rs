@@ -266,3 +266,41 @@ fn deleting_the_newest_audit_rows_is_named_too(backend: Backend) {
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `--db` with a URL never becomes a file: a server the desk cannot reach is an error, and so
+/// is any other kind of URL (it used to create a folder named `postgresql:`).
+#[test]
+fn database_urls_are_never_taken_for_files() {
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let run = |db: &str| {
+        Command::new(env!("CARGO_BIN_EXE_sportello"))
+            .current_dir(cwd.path())
+            .arg("--data-dir")
+            .arg(cwd.path().join("data"))
+            .args(["--db", db, "audit", "verify"])
+            .output()
+            .expect("run")
+    };
+    let unreachable = run("postgresql://desk@%2Fnonexistent%2Fsocket:5432/registry");
+    assert!(!unreachable.status.success());
+    let said = String::from_utf8_lossy(&unreachable.stderr).into_owned();
+    assert!(said.contains("Impossibile aprire l'archivio"), "{said}");
+    for other in [
+        "mysql://office/registry",
+        "sqlite:desk.db",
+        "postgresql:/tmp/x",
+    ] {
+        let out = run(other);
+        assert_eq!(out.status.code(), Some(64), "{other}: a usage error");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("postgres://"),
+            "{other}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(cwd.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n != "data")
+        .collect();
+    assert!(left.is_empty(), "nothing created beside: {left:?}");
+}
