@@ -2,6 +2,7 @@
 //! No business rules here: it calls the library and formats what comes back.
 
 mod card_cmd;
+mod db_cmd;
 mod desk_cmd;
 pub(crate) mod extract;
 pub(crate) mod human;
@@ -58,9 +59,40 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Engine, schema version, size, connected desks, newest audit row.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create the schema on a PostgreSQL server (connect as the owner) and grant the desks'
+    /// role what it needs: not the owner, not a superuser, so the rules cannot be switched off.
+    Init {
+        #[arg(value_name = "URL")]
+        url: String,
+        #[arg(long, value_name = "NAME")]
+        desk_role: String,
+    },
+    /// Copy a registry (e.g. a desk's SQLite file) into an empty PostgreSQL registry:
+    /// documents and audit log included, the chain verified on both sides.
+    Copy {
+        #[arg(value_name = "FROM")]
+        from: String,
+        #[arg(value_name = "TO")]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Verify signed files (.p7m, .p7s, .m7m, .tsd, .tsr).
     Verify(VerifyArgs),
+    /// The registry itself: status, a PostgreSQL registry for the office's desks, copying a
+    /// desk's SQLite registry into it.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Manage trust anchors: the EU Trusted List of Italy and extra certificates.
     #[command(subcommand)]
     Trust(TrustCommand),
@@ -411,6 +443,7 @@ pub fn run() -> i32 {
     let lang = cli.lang.unwrap_or_default();
     match command {
         Command::Verify(args) => verify_cmd::run(&args, &data_dir, lang),
+        Command::Db(command) => db_cmd::run(&command, &db, &data_dir, lang),
         Command::Trust(command) => trust_cmd::run(&command, &data_dir, &db, lang),
         Command::Officer(command) => desk_cmd::officer(&command, &db, lang),
         Command::Company(command) => desk_cmd::company(&command, &db, lang),

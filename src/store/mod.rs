@@ -3,6 +3,7 @@
 //! the desk workflow needs. SQL lives here and nowhere else; both engines run the same SQL
 //! text through `db::Db`.
 
+pub mod admin;
 pub mod audit;
 pub mod audit_head;
 pub mod companies;
@@ -68,7 +69,7 @@ pub struct Store {
 
 pub(crate) enum Engine {
     Sqlite(Connection),
-    Postgres(server::Server),
+    Postgres(Box<server::Server>),
 }
 
 /// `<data dir>/sportello.db`.
@@ -107,7 +108,7 @@ impl Store {
         let server = server::Server::connect(url)?;
         server.migrate()?;
         Ok(Store {
-            engine: Engine::Postgres(server),
+            engine: Engine::Postgres(Box::new(server)),
             path: local.to_path_buf(),
             documents_dir: documents::default_dir(local),
         })
