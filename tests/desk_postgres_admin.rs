@@ -196,3 +196,26 @@ fn a_desks_sqlite_registry_is_copied_to_the_server_whole() {
     assert!(!again.status.success(), "a non-empty target is refused");
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }
+
+/// Four desks starting together on an empty database create the schema exactly once.
+#[test]
+fn desks_starting_together_create_the_schema_once() {
+    let data = tempfile::tempdir().expect("data");
+    let url = postgres::fresh_database();
+    let desks: Vec<_> = (0..4)
+        .map(|i| {
+            let url = url.clone();
+            let local = data.path().join(format!("pg{i}"));
+            std::thread::spawn(move || Store::connect(&url, &local).map(|_| ()))
+        })
+        .collect();
+    for desk in desks {
+        desk.join().expect("thread").expect("every desk starts");
+    }
+    let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).expect("owner");
+    let versions: i64 = client
+        .query_one("SELECT count(*) FROM schema_version", &[])
+        .expect("versions")
+        .get(0);
+    assert_eq!(versions, 1);
+}

@@ -119,6 +119,12 @@ fn copy(from: &str, to: &str, data_dir: &Path, json: bool, lang: Lang) -> i32 {
     if !to.is_postgres() {
         return fail(&AdminError::NotPostgres, lang);
     }
+    // A missing source file is an error, not a new empty registry to copy.
+    if let Location::Sqlite(path) = &from {
+        if !path.is_file() {
+            return fail(&format!("{}: no such registry file", path.display()), lang);
+        }
+    }
     let source = match Store::open_at(&from) {
         Ok(s) => s,
         Err(e) => return fail(&e, lang),
