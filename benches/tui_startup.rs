@@ -63,7 +63,7 @@ fn startup(c: &mut Criterion) {
     let db = database();
     let data_dir = db.parent().map(Path::to_path_buf).unwrap_or_default();
     let options = tui::Options {
-        db,
+        db: sportello::store::Location::Sqlite(db),
         data_dir,
         lang: Lang::It,
     };

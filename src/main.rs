@@ -20,11 +20,15 @@ fn main() {
 /// The desk's screens, logging to a file (the terminal belongs to the screens).
 fn screens(args: &cli::Cli) -> i32 {
     let data_dir = args.data_dir();
+    let db = match args.db() {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
     if std::fs::create_dir_all(&data_dir).is_ok() {
         sportello::logging::init_to_file(&data_dir.join("sportello.log"));
     }
     let options = tui::Options {
-        db: args.db(),
+        db,
         data_dir: data_dir.clone(),
         lang: args.lang.unwrap_or_else(Lang::from_locale),
     };

@@ -2,6 +2,7 @@
 //! CNS (through pcscd), registration, a nomination with a form signed by the test PKI,
 //! approval, grants, overdue, audit, logout. And the card logins the desk must refuse.
 
+mod common;
 mod emulator;
 mod rig;
 mod support;
@@ -11,6 +12,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use common::Backend;
 use emulator::{CardHandle, CardMaterial, CnsModel, CnsOptions, HolderOptions, VirtualCard};
 use support::fixtures;
 
@@ -118,9 +120,23 @@ fn audit_rows(data: &Path) -> usize {
 }
 
 #[test]
-fn a_desk_day() {
+fn a_desk_day_on_sqlite() {
+    a_desk_day(Backend::Sqlite);
+}
+
+/// The same day with the registry on a PostgreSQL server, named by the data directory's
+/// `database` setting as an office would.
+#[test]
+fn a_desk_day_on_postgres() {
+    a_desk_day(Backend::Postgres);
+}
+
+fn a_desk_day(backend: Backend) {
     let data = tempfile::tempdir().expect("tempdir");
     let d = data.path();
+    if backend == Backend::Postgres {
+        std::fs::write(d.join("database"), backend.db_arg(d)).expect("database setting");
+    }
     let f = fixtures();
     let s = |p: &Path| p.display().to_string();
     let card = card_at_the_desk(officer_card());
@@ -408,6 +424,12 @@ fn a_desk_day() {
 
     // Logout ends the session: the next change is refused.
     ok(&run(d, &["logout"]));
+    if backend == Backend::Postgres {
+        assert!(
+            !d.join("sportello.db").exists(),
+            "the registry is on the server, not in a local file"
+        );
+    }
     let after = run(
         d,
         &["unit", "add", "--company", "00743110157", "--name", "Dopo"],

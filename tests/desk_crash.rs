@@ -1,6 +1,8 @@
 //! Crash safety and concurrency on the real SQLite file: a worker process doing real desk
 //! operations is killed with SIGKILL at random points, or two run at once.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -91,6 +93,33 @@ fn sigkill_at_random_points_leaves_a_consistent_database() {
         "the workers registered nothing before being killed"
     );
     println!("companies after 12 kills: {total}");
+
+    // The crashed desk's registry moves to the office's server whole.
+    let url = common::postgres::fresh_database();
+    let out = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["db", "copy"])
+        .arg(&db)
+        .arg(&url)
+        .output()
+        .expect("db copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let source = Store::open(&db).expect("source");
+    let target = Store::connect(&url, &dir.path().join("pg")).expect("target");
+    assert_eq!(target.audit_verify().expect("verify").first_broken, None);
+    assert_eq!(
+        target.audit_rows().expect("rows").len(),
+        source.audit_rows().expect("rows").len()
+    );
+    assert_eq!(
+        target.companies("").expect("list"),
+        source.companies("").expect("list")
+    );
 }
 
 #[test]

@@ -2,14 +2,24 @@
 
 mod common;
 
+use common::Backend;
 use sportello::registry::grants;
 use sportello::registry::people::add_person;
 use sportello::registry::{self, CompanyRequest, GrantState, RegistryError, SessionRef};
 use sportello::store::Store;
 
-fn desk(kinds: Vec<(&str, Option<&str>)>) -> (tempfile::TempDir, Store, SessionRef) {
+crate::on_both_engines!(
+    levels_kinds_and_citizens_decide,
+    revocation_suspension_and_overdue,
+    overdue_and_audit_export_on_the_command_line
+);
+
+fn desk(
+    backend: Backend,
+    kinds: Vec<(&str, Option<&str>)>,
+) -> (tempfile::TempDir, Store, SessionRef) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, session) = common::officer_in_session(dir.path());
+    let (mut store, session) = common::officer_in_session_on(backend, dir.path());
     let request = CompanyRequest {
         codice_fiscale: "00743110157",
         name: "ACME",
@@ -42,9 +52,8 @@ fn desk(kinds: Vec<(&str, Option<&str>)>) -> (tempfile::TempDir, Store, SessionR
     (dir, store, session)
 }
 
-#[test]
-fn levels_kinds_and_citizens_decide() {
-    let (_dir, mut store, s) = desk(vec![("datore-privato", None)]);
+fn levels_kinds_and_citizens_decide(backend: Backend) {
+    let (_dir, mut store, s) = desk(backend, vec![("datore-privato", None)]);
     let before = store.audit_rows().expect("rows").len();
     let refusals: Vec<(Result<i64, RegistryError>, &str)> = vec![
         (
@@ -156,8 +165,10 @@ fn levels_kinds_and_citizens_decide() {
     assert_eq!(list.len(), 2);
     assert_eq!(list[1].unit.as_deref(), Some("Sede"));
 
-    let (_dir2, mut promoter, s2) =
-        desk(vec![("promotore-tirocinio", Some("Albo regionale n. 7"))]);
+    let (_dir2, mut promoter, s2) = desk(
+        backend,
+        vec![("promotore-tirocinio", Some("Albo regionale n. 7"))],
+    );
     grants::add(
         &mut promoter,
         Some(s2),
@@ -169,9 +180,8 @@ fn levels_kinds_and_citizens_decide() {
     .expect("a promoter may use the trainee profiles");
 }
 
-#[test]
-fn revocation_suspension_and_overdue() {
-    let (_dir, mut store, s) = desk(vec![("datore-privato", None)]);
+fn revocation_suspension_and_overdue(backend: Backend) {
+    let (_dir, mut store, s) = desk(backend, vec![("datore-privato", None)]);
     let a = grants::add(
         &mut store,
         Some(s),
@@ -234,9 +244,8 @@ fn revocation_suspension_and_overdue() {
     assert_eq!(store.audit_verify().expect("verify").first_broken, None);
 }
 
-#[test]
-fn overdue_and_audit_export_on_the_command_line() {
-    let (dir, mut store, s) = desk(vec![("datore-privato", None)]);
+fn overdue_and_audit_export_on_the_command_line(backend: Backend) {
+    let (dir, mut store, s) = desk(backend, vec![("datore-privato", None)]);
     let a = grants::add(
         &mut store,
         Some(s),
@@ -251,9 +260,11 @@ fn overdue_and_audit_export_on_the_command_line() {
         .expect("ended");
     let rows = store.audit_rows().expect("rows").len();
     drop(store);
-    let db = dir.path().join("desk.db");
+    let db = backend.db_arg(dir.path());
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_sportello"))
+            .arg("--data-dir")
+            .arg(dir.path())
             .arg("--db")
             .arg(&db)
             .args(args)

@@ -6,6 +6,7 @@ mod support;
 
 use std::path::Path;
 
+use common::Backend;
 use sportello::registry::nominations::{self, IdentityDocument};
 use sportello::registry::people::{add_person, add_representative};
 use sportello::registry::{self, CompanyRequest, RegistryError, SessionRef};
@@ -13,6 +14,16 @@ use sportello::store::Store;
 use sportello::trust::TrustStore;
 use sportello::verify::VerifyOptions;
 use support::{edits, fixtures, Fixtures};
+
+crate::on_both_engines!(
+    a_form_signed_by_the_legal_representative_is_approved_with_confirmation,
+    a_form_that_passes_is_approved_without_confirmation,
+    tampered_or_wrongly_signed_forms_are_refused,
+    identity_documents_and_unsigned_forms,
+    replacement_and_rejection,
+    a_procuratore_signs_with_the_procura_on_file,
+    several_administrators_when_the_policy_says_so
+);
 
 struct Desk {
     _dir: tempfile::TempDir,
@@ -23,9 +34,9 @@ struct Desk {
 
 /// A desk with an officer in session, the company ACME, its legal representative Mario Rossi
 /// (the test PKI's main signer) and Lucia Verdi, the would-be administrator.
-fn desk() -> Desk {
+fn desk(backend: Backend) -> Desk {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, session) = common::officer_in_session(dir.path());
+    let (mut store, session) = common::officer_in_session_on(backend, dir.path());
     let request = CompanyRequest {
         codice_fiscale: "00743110157",
         name: "ACME S.p.A.",
@@ -116,9 +127,8 @@ fn audit_len(store: &Store) -> usize {
     store.audit_rows().expect("rows").len()
 }
 
-#[test]
-fn a_form_signed_by_the_legal_representative_is_approved_with_confirmation() {
-    let mut d = desk();
+fn a_form_signed_by_the_legal_representative_is_approved_with_confirmation(backend: Backend) {
+    let mut d = desk(backend);
     let form = fixtures().der("delega-ok.pdf.p7m");
     let id = submit(&mut d, &form, &[]).expect("submitted");
     // Revocation is not checked yet: the verdict is INDETERMINATE, so the officer must confirm.
@@ -149,9 +159,8 @@ fn a_form_signed_by_the_legal_representative_is_approved_with_confirmation() {
     assert_eq!(d.store.audit_verify().expect("verify").first_broken, None);
 }
 
-#[test]
-fn a_form_that_passes_is_approved_without_confirmation() {
-    let mut d = desk();
+fn a_form_that_passes_is_approved_without_confirmation(backend: Backend) {
+    let mut d = desk(backend);
     let form = fixtures().der("delega-passed.pdf.p7m");
     let f = fixtures();
     let mut source = support::table_source::TableSource::default();
@@ -164,9 +173,8 @@ fn a_form_that_passes_is_approved_without_confirmation() {
     assert_eq!(last.summary, "approved");
 }
 
-#[test]
-fn tampered_or_wrongly_signed_forms_are_refused() {
-    let mut d = desk();
+fn tampered_or_wrongly_signed_forms_are_refused(backend: Backend) {
+    let mut d = desk(backend);
     let f = fixtures();
     let tampered = f.edited(
         &f.der("delega-src.p7m"),
@@ -201,9 +209,8 @@ fn tampered_or_wrongly_signed_forms_are_refused() {
         .is_empty());
 }
 
-#[test]
-fn identity_documents_and_unsigned_forms() {
-    let mut d = desk();
+fn identity_documents_and_unsigned_forms(backend: Backend) {
+    let mut d = desk(backend);
     let scan = d._dir.path().join("delega.pdf");
     std::fs::write(&scan, b"%PDF-1.4 modulo firmato a mano").expect("scan");
     let before = audit_len(&d.store);
@@ -226,9 +233,8 @@ fn identity_documents_and_unsigned_forms() {
     ));
 }
 
-#[test]
-fn replacement_and_rejection() {
-    let mut d = desk();
+fn replacement_and_rejection(backend: Backend) {
+    let mut d = desk(backend);
     let f = fixtures();
     let first = submit(&mut d, &f.der("delega-1.p7m"), &[]).expect("first");
     nominations::approve(&mut d.store, Some(d.session), first, true).expect("approved");
@@ -255,9 +261,8 @@ fn replacement_and_rejection() {
     ));
 }
 
-#[test]
-fn a_procuratore_signs_with_the_procura_on_file() {
-    let mut d = desk();
+fn a_procuratore_signs_with_the_procura_on_file(backend: Backend) {
+    let mut d = desk(backend);
     let f = fixtures();
     add_representative(
         &mut d.store,
@@ -277,21 +282,37 @@ fn a_procuratore_signs_with_the_procura_on_file() {
     nominations::approve(&mut d.store, Some(d.session), id, true).expect("a procuratore may sign");
     // The stored documents are owner-only.
     #[cfg(unix)]
-    for entry in std::fs::read_dir(&d.store.documents_dir).expect("documents") {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = entry
-            .expect("entry")
-            .metadata()
-            .expect("meta")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o077, 0);
+    if backend == Backend::Postgres {
+        let form_sha = d
+            .store
+            .nomination(id)
+            .expect("q")
+            .expect("found")
+            .form_sha256;
+        assert_eq!(
+            d.store
+                .document_content(&form_sha)
+                .expect("content")
+                .as_deref(),
+            Some(std::fs::read(&form).expect("form").as_slice()),
+            "the server keeps the bytes"
+        );
+    } else {
+        for entry in std::fs::read_dir(&d.store.documents_dir).expect("documents") {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = entry
+                .expect("entry")
+                .metadata()
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0);
+        }
     }
 }
 
-#[test]
-fn several_administrators_when_the_policy_says_so() {
-    let mut d = desk();
+fn several_administrators_when_the_policy_says_so(backend: Backend) {
+    let mut d = desk(backend);
     let f = fixtures();
     registry::set_administrators_policy(&mut d.store, Some(d.session), "multiple").expect("policy");
     assert!(matches!(

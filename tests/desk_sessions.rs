@@ -3,13 +3,21 @@
 
 mod common;
 
+use common::Backend;
 use sportello::registry::{self, sessions, RegistryError, SessionRef};
 use sportello::store::Store;
 
+crate::on_both_engines!(
+    a_passed_card_authentication_opens_a_session_that_allows_changes,
+    a_failed_card_authentication_is_refused_and_recorded_without_a_session,
+    a_card_of_someone_who_is_not_an_officer_is_refused,
+    logout_ends_the_session_and_later_changes_are_refused
+);
+
 const OFFICER: &str = "BNCGNN70C15L219B";
 
-fn bootstrap(dir: &std::path::Path) -> Store {
-    let mut store = Store::open(&dir.join("desk.db")).expect("open");
+fn bootstrap_on(backend: Backend, dir: &std::path::Path) -> Store {
+    let mut store = backend.open(dir);
     registry::add_officer(&mut store, None, OFFICER, "Giovanni Bianchi").expect("bootstrap");
     store
 }
@@ -33,10 +41,9 @@ fn actions(store: &Store) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_passed_card_authentication_opens_a_session_that_allows_changes() {
+fn a_passed_card_authentication_opens_a_session_that_allows_changes(backend: Backend) {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = bootstrap(dir.path());
+    let mut store = bootstrap_on(backend, dir.path());
     let opened = sessions::login(&mut store, &request(OFFICER, true, &[])).expect("login");
     assert_eq!(opened.officer.codice_fiscale, OFFICER);
     let session = Some(SessionRef(opened.session_id));
@@ -56,10 +63,9 @@ fn a_passed_card_authentication_opens_a_session_that_allows_changes() {
     assert!(store.audit_verify().expect("verify").first_broken.is_none());
 }
 
-#[test]
-fn a_failed_card_authentication_is_refused_and_recorded_without_a_session() {
+fn a_failed_card_authentication_is_refused_and_recorded_without_a_session(backend: Backend) {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = bootstrap(dir.path());
+    let mut store = bootstrap_on(backend, dir.path());
     let reasons = vec!["certificate issuer is not trusted".to_string()];
     let err = sessions::login(&mut store, &request(OFFICER, false, &reasons)).unwrap_err();
     assert!(
@@ -77,19 +83,17 @@ fn a_failed_card_authentication_is_refused_and_recorded_without_a_session() {
     assert_eq!(sessions_open, 0);
 }
 
-#[test]
-fn a_card_of_someone_who_is_not_an_officer_is_refused() {
+fn a_card_of_someone_who_is_not_an_officer_is_refused(backend: Backend) {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = bootstrap(dir.path());
+    let mut store = bootstrap_on(backend, dir.path());
     let err = sessions::login(&mut store, &request("RSSMRA80A01H501U", true, &[])).unwrap_err();
     assert!(matches!(err, RegistryError::NotAnOfficer(ref cf) if cf == "RSSMRA80A01H501U"));
     assert_eq!(actions(&store), ["officer.add", "login.refused"]);
 }
 
-#[test]
-fn logout_ends_the_session_and_later_changes_are_refused() {
+fn logout_ends_the_session_and_later_changes_are_refused(backend: Backend) {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = bootstrap(dir.path());
+    let mut store = bootstrap_on(backend, dir.path());
     let opened = sessions::login(&mut store, &request(OFFICER, true, &[])).expect("login");
     let session = Some(SessionRef(opened.session_id));
     sessions::logout(&mut store, session).expect("logout");
@@ -111,7 +115,7 @@ fn a_version_1_database_is_migrated_and_keeps_its_data() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("desk.db");
     {
-        let mut store = bootstrap(dir.path());
+        let mut store = bootstrap_on(Backend::Sqlite, dir.path());
         sessions::login(&mut store, &request(OFFICER, true, &[])).expect("login");
     }
     // Make it what version 1 wrote: no ended_at column, no index by name.
@@ -140,6 +144,5 @@ fn a_version_1_database_is_migrated_and_keeps_its_data() {
 }
 
 fn count(store: &Store, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(&store.path).expect("sqlite");
-    conn.query_row(sql, [], |r| r.get(0)).expect("count")
+    store.db().query_row(sql, &[], |r| r.get(0)).expect("count")
 }

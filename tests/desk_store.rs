@@ -1,22 +1,22 @@
-//! The desk database: schema rules enforced by SQLite itself, the hash-chained audit log,
-//! the bootstrap and session rules, refusals that leave the database exactly as it was.
+//! The desk database: schema rules enforced by the engine itself (SQLite and PostgreSQL),
+//! the hash-chained audit log, the bootstrap and session rules, refusals that leave the
+//! database exactly as it was. Every test runs on both engines.
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
+use common::Backend;
 use sportello::registry::{self, CompanyRequest, RegistryError, SessionRef};
-use sportello::store::{officers, Store};
+use sportello::store::officers;
 
-fn open(dir: &Path) -> Store {
-    Store::open(&dir.join("desk.db")).expect("open")
-}
-
-/// A database with a first officer and a live session for them.
-fn with_session(dir: &Path) -> (Store, SessionRef) {
-    common::officer_in_session(dir)
-}
+crate::on_both_engines!(
+    bootstrap_then_sessions,
+    company_registration_and_its_refusals,
+    the_schema_enforces_what_code_might_forget,
+    tampering_behind_the_programs_back_is_named,
+    deleting_the_newest_audit_rows_is_named_too,
+);
 
 fn acme(kinds: Vec<(&str, Option<&str>)>) -> CompanyRequest<'static> {
     CompanyRequest {
@@ -31,18 +31,9 @@ fn acme(kinds: Vec<(&str, Option<&str>)>) -> CompanyRequest<'static> {
     }
 }
 
-fn sqlite3(db: &Path, sql: &str) -> std::process::Output {
-    Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 tool is needed (apt-get install sqlite3)")
-}
-
-#[test]
-fn bootstrap_then_sessions() {
+fn bootstrap_then_sessions(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = open(dir.path());
+    let mut store = backend.open(dir.path());
     registry::add_officer(&mut store, None, "RSSMRA80A01H501U", "Mario Rossi")
         .expect("first officer without a session");
     let second = registry::add_officer(&mut store, None, "VRDLCU85M41F205J", "Lucia Verdi");
@@ -70,10 +61,9 @@ fn bootstrap_then_sessions() {
     );
 }
 
-#[test]
-fn company_registration_and_its_refusals() {
+fn company_registration_and_its_refusals(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, session) = with_session(dir.path());
+    let (mut store, session) = common::officer_in_session_on(backend, dir.path());
     let before = store.audit_rows().expect("rows").len();
 
     let refusals = [
@@ -137,10 +127,9 @@ fn company_registration_and_its_refusals() {
     assert_eq!(store.audit_verify().expect("verify").first_broken, None);
 }
 
-#[test]
-fn the_schema_enforces_what_code_might_forget() {
+fn the_schema_enforces_what_code_might_forget(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, session) = with_session(dir.path());
+    let (mut store, session) = common::officer_in_session_on(backend, dir.path());
     registry::register_company(
         &mut store,
         Some(session),
@@ -149,21 +138,29 @@ fn the_schema_enforces_what_code_might_forget() {
     .expect("registered");
     let db = store.path.clone();
     drop(store);
-    let change_cf = sqlite3(&db, "UPDATE companies SET codice_fiscale = '01114601006'");
-    assert!(String::from_utf8_lossy(&change_cf.stderr).contains("cannot change"));
-    let delete_unit = sqlite3(&db, "DELETE FROM units");
-    assert!(String::from_utf8_lossy(&delete_unit.stderr).contains("cannot be deleted"));
-    for sql in [
+    let d = dir.path();
+    let change_cf = backend.raw(d, "UPDATE companies SET codice_fiscale = '01114601006'");
+    assert!(change_cf.expect_err("refused").contains("cannot change"));
+    let delete_unit = backend.raw(d, "DELETE FROM units");
+    assert!(delete_unit
+        .expect_err("refused")
+        .contains("cannot be deleted"));
+    let mut refusals = vec![
         "UPDATE audit_log SET summary = 'x'",
         "DELETE FROM audit_log",
-    ] {
-        let out = sqlite3(&db, sql);
+    ];
+    if backend == Backend::Postgres {
+        refusals.extend(["TRUNCATE audit_log", "TRUNCATE companies CASCADE"]);
+    }
+    for sql in refusals {
+        let out = backend.raw(d, sql);
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("append-only"),
-            "{sql}"
+            out.as_ref()
+                .is_err_and(|e| e.contains("append-only") || e.contains("not deleted")),
+            "{sql}: {out:?}"
         );
     }
-    let store = Store::open(&db).expect("reopen");
+    let store = backend.open(d);
     assert_eq!(store.integrity_check().expect("check"), "ok");
     assert_eq!(
         store
@@ -173,7 +170,7 @@ fn the_schema_enforces_what_code_might_forget() {
         Some(1)
     );
     #[cfg(unix)]
-    {
+    if backend == Backend::Sqlite {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(
             std::fs::metadata(&db).expect("meta").permissions().mode() & 0o077,
@@ -182,10 +179,9 @@ fn the_schema_enforces_what_code_might_forget() {
     }
 }
 
-#[test]
-fn tampering_behind_the_programs_back_is_named() {
+fn tampering_behind_the_programs_back_is_named(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, session) = with_session(dir.path());
+    let (mut store, session) = common::officer_in_session_on(backend, dir.path());
     for (cf, name) in [
         ("00743110157", "ACME"),
         ("01114601006", "Beta"),
@@ -199,18 +195,18 @@ fn tampering_behind_the_programs_back_is_named() {
         registry::register_company(&mut store, Some(session), &request).expect("registered");
     }
     assert_eq!(store.audit_verify().expect("verify").rows, 4);
-    let db = store.path.clone();
     drop(store);
-    let edit = sqlite3(&db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 3;");
-    assert!(edit.status.success());
-    let check = Store::open(&db)
-        .expect("open")
-        .audit_verify()
-        .expect("verify");
+    backend
+        .tamper(
+            dir.path(),
+            "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 3",
+        )
+        .expect("a superuser can edit");
+    let check = backend.open(dir.path()).audit_verify().expect("verify");
     assert_eq!(check.first_broken.as_ref().map(|(seq, _)| *seq), Some(3));
 
     let dir2 = tempfile::tempdir().expect("tempdir");
-    let (mut store, session) = with_session(dir2.path());
+    let (mut store, session) = common::officer_in_session_on(backend, dir2.path());
     for (cf, name) in [("00743110157", "ACME"), ("01114601006", "Beta")] {
         let request = CompanyRequest {
             codice_fiscale: cf,
@@ -219,22 +215,19 @@ fn tampering_behind_the_programs_back_is_named() {
         };
         registry::register_company(&mut store, Some(session), &request).expect("registered");
     }
-    let db = store.path.clone();
     drop(store);
-    sqlite3(
-        &db,
-        "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;",
-    );
-    let check = Store::open(&db)
-        .expect("open")
-        .audit_verify()
-        .expect("verify");
+    backend
+        .tamper(dir2.path(), "DELETE FROM audit_log WHERE seq = 2")
+        .expect("a superuser can delete");
+    let check = backend.open(dir2.path()).audit_verify().expect("verify");
     assert_eq!(check.first_broken.as_ref().map(|(seq, _)| *seq), Some(3));
 
     // The CLI says it too, in Italian, with a failing exit code.
     let out = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .arg("--data-dir")
+        .arg(dir2.path())
         .arg("--db")
-        .arg(&db)
+        .arg(backend.db_arg(dir2.path()))
         .args(["audit", "verify"])
         .output()
         .expect("run");
@@ -242,10 +235,9 @@ fn tampering_behind_the_programs_back_is_named() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("REGISTRO ALTERATO: la riga 3"));
 }
 
-#[test]
-fn deleting_the_newest_audit_rows_is_named_too() {
+fn deleting_the_newest_audit_rows_is_named_too(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, session) = with_session(dir.path());
+    let (mut store, session) = common::officer_in_session_on(backend, dir.path());
     for (cf, name) in [("00743110157", "ACME"), ("01114601006", "Beta")] {
         let request = CompanyRequest {
             codice_fiscale: cf,
@@ -255,25 +247,60 @@ fn deleting_the_newest_audit_rows_is_named_too() {
         registry::register_company(&mut store, Some(session), &request).expect("registered");
     }
     assert_eq!(store.audit_verify().expect("verify").first_broken, None);
-    let db = store.path.clone();
     drop(store);
     // The chain that is left still fits together: only the recorded head shows the loss.
-    sqlite3(
-        &db,
-        "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= 2;",
-    );
-    let check = Store::open(&db)
-        .expect("open")
-        .audit_verify()
-        .expect("verify");
+    backend
+        .tamper(dir.path(), "DELETE FROM audit_log WHERE seq >= 2")
+        .expect("a superuser can delete");
+    let check = backend.open(dir.path()).audit_verify().expect("verify");
     let (seq, why) = check.first_broken.expect("truncation detected");
     assert_eq!(seq, 2, "the first missing row");
     assert!(why.contains("up to row 3"), "{why}");
     let out = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .arg("--data-dir")
+        .arg(dir.path())
         .arg("--db")
-        .arg(&db)
+        .arg(backend.db_arg(dir.path()))
         .args(["audit", "verify"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// `--db` with a URL never becomes a file: a server the desk cannot reach is an error, and so
+/// is any other kind of URL (it used to create a folder named `postgresql:`).
+#[test]
+fn database_urls_are_never_taken_for_files() {
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let run = |db: &str| {
+        Command::new(env!("CARGO_BIN_EXE_sportello"))
+            .current_dir(cwd.path())
+            .arg("--data-dir")
+            .arg(cwd.path().join("data"))
+            .args(["--db", db, "audit", "verify"])
+            .output()
+            .expect("run")
+    };
+    let unreachable = run("postgresql://desk@%2Fnonexistent%2Fsocket:5432/registry");
+    assert!(!unreachable.status.success());
+    let said = String::from_utf8_lossy(&unreachable.stderr).into_owned();
+    assert!(said.contains("Impossibile aprire l'archivio"), "{said}");
+    for other in [
+        "mysql://office/registry",
+        "sqlite:desk.db",
+        "postgresql:/tmp/x",
+    ] {
+        let out = run(other);
+        assert_eq!(out.status.code(), Some(64), "{other}: a usage error");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("postgres://"),
+            "{other}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(cwd.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n != "data")
+        .collect();
+    assert!(left.is_empty(), "nothing created beside: {left:?}");
 }

@@ -209,7 +209,7 @@ fn open(lang: Lang, card: Simulated) -> (App, Receiver<Msg>) {
     let f = fixture();
     let (mut app, rx) = tui::build(
         &tui::Options {
-            db: f.db.clone(),
+            db: sportello::store::Location::Sqlite(f.db.clone()),
             data_dir: f.data.clone(),
             lang,
         },
@@ -563,7 +563,7 @@ fn login_opens_a_session() {
     drop(store);
     let (mut app, rx) = tui::build(
         &tui::Options {
-            db: dir.path().join("desk.db"),
+            db: sportello::store::Location::Sqlite(dir.path().join("desk.db")),
             data_dir: dir.path().to_path_buf(),
             lang: Lang::It,
         },

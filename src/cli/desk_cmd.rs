@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use crate::store::Location;
+
 use crate::i18n::Lang;
 use crate::registry::{self, CompanyRequest, RegistryError};
 use crate::store::Store;
@@ -13,12 +15,12 @@ use super::{
 use crate::registry::nominations::IdentityDocument;
 use crate::registry::{grants, nominations, people};
 
-pub(super) fn open(db: &Path, lang: Lang) -> Result<Store, i32> {
-    Store::open(db).map_err(|e| {
+pub(super) fn open(db: &Location, lang: Lang) -> Result<Store, i32> {
+    Store::open_at(db).map_err(|e| {
         log::error!("database: {e}");
         let text = match lang {
-            Lang::It => format!("Impossibile aprire l'archivio {}: {e}", db.display()),
-            Lang::En => format!("Cannot open the database {}: {e}", db.display()),
+            Lang::It => format!("Impossibile aprire l'archivio {}: {e}", db.describe()),
+            Lang::En => format!("Cannot open the database {}: {e}", db.describe()),
         };
         eprintln!("{text}");
         exit::NO_INPUT
@@ -43,8 +45,8 @@ pub(super) fn print_json<T: serde::Serialize>(value: &T) {
 
 /// The officer's session recorded beside the database by card login; every change checks
 /// in its transaction that it is live.
-pub(super) fn current_session(db: &Path) -> Option<registry::SessionRef> {
-    crate::store::read_session_file(db).map(registry::SessionRef)
+pub(super) fn current_session(db: &Location) -> Option<registry::SessionRef> {
+    crate::store::read_session_file(db.local_path()).map(registry::SessionRef)
 }
 
 fn done(lang: Lang) -> i32 {
@@ -91,7 +93,7 @@ fn parse_date(text: &str, lang: Lang) -> Result<time::Date, i32> {
     })
 }
 
-pub fn officer(command: &OfficerCommand, db: &Path, lang: Lang) -> i32 {
+pub fn officer(command: &OfficerCommand, db: &Location, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -121,7 +123,7 @@ pub fn officer(command: &OfficerCommand, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn company(command: &CompanyCommand, db: &Path, lang: Lang) -> i32 {
+pub fn company(command: &CompanyCommand, db: &Location, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -250,7 +252,7 @@ pub fn company(command: &CompanyCommand, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn audit(command: &AuditCommand, db: &Path, lang: Lang) -> i32 {
+pub fn audit(command: &AuditCommand, db: &Location, lang: Lang) -> i32 {
     let store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -294,7 +296,7 @@ pub fn audit(command: &AuditCommand, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn nomination(command: &NominationCommand, db: &Path, data_dir: &Path, lang: Lang) -> i32 {
+pub fn nomination(command: &NominationCommand, db: &Location, data_dir: &Path, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -425,7 +427,7 @@ pub fn nomination(command: &NominationCommand, db: &Path, data_dir: &Path, lang:
     }
 }
 
-pub fn person(command: &PersonCommand, db: &Path, lang: Lang) -> i32 {
+pub fn person(command: &PersonCommand, db: &Location, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -443,7 +445,7 @@ pub fn person(command: &PersonCommand, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn rep(command: &RepCommand, db: &Path, lang: Lang) -> i32 {
+pub fn rep(command: &RepCommand, db: &Location, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -479,7 +481,7 @@ pub fn rep(command: &RepCommand, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn unit(command: &UnitCommand, db: &Path, lang: Lang) -> i32 {
+pub fn unit(command: &UnitCommand, db: &Location, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -492,7 +494,7 @@ pub fn unit(command: &UnitCommand, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn grant(command: &GrantCommand, db: &Path, lang: Lang) -> i32 {
+pub fn grant(command: &GrantCommand, db: &Location, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -564,7 +566,7 @@ pub fn grant(command: &GrantCommand, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn overdue(json: bool, db: &Path, lang: Lang) -> i32 {
+pub fn overdue(json: bool, db: &Location, lang: Lang) -> i32 {
     let store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -603,7 +605,7 @@ pub fn overdue(json: bool, db: &Path, lang: Lang) -> i32 {
     }
 }
 
-pub fn policy(setting: &str, value: &str, db: &Path, lang: Lang) -> i32 {
+pub fn policy(setting: &str, value: &str, db: &Location, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,

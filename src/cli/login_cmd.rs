@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::store::Location;
+
 use crate::i18n::Lang;
 use crate::registry::sessions::{self, LoginRequest};
 
@@ -21,7 +23,7 @@ pub struct LoginArgs<'a> {
     pub json: bool,
 }
 
-pub fn login(args: &LoginArgs<'_>, db: &Path, data_dir: &Path, lang: Lang) -> i32 {
+pub fn login(args: &LoginArgs<'_>, db: &Location, data_dir: &Path, lang: Lang) -> i32 {
     // Open the database first: a PIN should not be spent when the session cannot be kept.
     let mut store = match open(db, lang) {
         Ok(s) => s,
@@ -68,7 +70,7 @@ pub fn login(args: &LoginArgs<'_>, db: &Path, data_dir: &Path, lang: Lang) -> i3
             return refuse(&e, lang);
         }
     };
-    if let Err(e) = crate::store::write_session_file(db, opened.session_id) {
+    if let Err(e) = crate::store::write_session_file(db.local_path(), opened.session_id) {
         log::error!("session file: {e}");
         eprintln!(
             "{}",
@@ -99,14 +101,14 @@ pub fn login(args: &LoginArgs<'_>, db: &Path, data_dir: &Path, lang: Lang) -> i3
     exit::OK
 }
 
-pub fn logout(db: &Path, lang: Lang) -> i32 {
+pub fn logout(db: &Location, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let result = sessions::logout(&mut store, current_session(db));
     // Forget the session file whatever the outcome: a session that is not live is useless.
-    if let Err(e) = crate::store::remove_session_file(db) {
+    if let Err(e) = crate::store::remove_session_file(db.local_path()) {
         log::error!("session file: {e}");
     }
     match result {

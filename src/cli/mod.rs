@@ -2,6 +2,7 @@
 //! No business rules here: it calls the library and formats what comes back.
 
 mod card_cmd;
+mod db_cmd;
 mod desk_cmd;
 mod desk_sign_cmd;
 pub(crate) use crate::extract;
@@ -37,18 +38,51 @@ pub struct Cli {
     /// $XDG_DATA_HOME/sportello or ~/.local/share/sportello).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// The desk database (default: sportello.db in the data directory).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// The registry: a SQLite file, or the office's PostgreSQL server as a
+    /// postgres:// URL (default: the data directory's `database` setting, else sportello.db
+    /// in the data directory).
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    pub db: Option<String>,
     /// Without a command, the desk's screens open.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Engine, schema version, size, connected desks, newest audit row.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create the schema on a PostgreSQL server (connect as the owner) and grant the desks'
+    /// role what it needs: not the owner, not a superuser, so the rules cannot be switched off.
+    Init {
+        #[arg(value_name = "URL")]
+        url: String,
+        #[arg(long, value_name = "NAME")]
+        desk_role: String,
+    },
+    /// Copy a registry (e.g. a desk's SQLite file) into an empty PostgreSQL registry:
+    /// documents and audit log included, the chain verified on both sides.
+    Copy {
+        #[arg(value_name = "FROM")]
+        from: String,
+        #[arg(value_name = "TO")]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Verify signed files (.p7m, .p7s, .m7m, .tsd, .tsr).
     Verify(VerifyArgs),
+    /// The registry itself: status, a PostgreSQL registry for the office's desks, copying a
+    /// desk's SQLite registry into it.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Manage trust anchors: the EU Trusted List of Italy and extra certificates.
     #[command(subcommand)]
     Trust(TrustCommand),
@@ -377,11 +411,6 @@ pub struct VerifyArgs {
     pub files: Vec<PathBuf>,
 }
 
-fn db_path(db: &Option<PathBuf>, data_dir: &std::path::Path) -> PathBuf {
-    db.clone()
-        .unwrap_or_else(|| crate::store::default_path(data_dir))
-}
-
 /// Parses the arguments; `Err` carries the exit code when there is nothing to run (help,
 /// version, a usage error, already printed).
 pub fn parse() -> Result<Cli, i32> {
@@ -405,9 +434,16 @@ impl Cli {
             .unwrap_or_else(crate::trust::store::default_data_dir)
     }
 
-    /// The desk database.
-    pub fn db(&self) -> PathBuf {
-        db_path(&self.db, &self.data_dir())
+    /// The desk database: a SQLite file or a PostgreSQL URL. Anything else URL-like is
+    /// refused (printed here) with the usage exit code, never taken for a file name.
+    pub fn db(&self) -> Result<crate::store::Location, i32> {
+        crate::store::Location::resolve(self.db.as_deref(), &self.data_dir()).map_err(|e| {
+            match self.lang.unwrap_or_default() {
+                Lang::It => eprintln!("{}", e.italian()),
+                Lang::En => eprintln!("{e}"),
+            }
+            exit::USAGE
+        })
     }
 }
 
@@ -415,7 +451,10 @@ impl Cli {
 /// for the command line to do: the binary opens the screens instead.
 pub fn run(cli: Cli) -> i32 {
     let data_dir = cli.data_dir();
-    let db = cli.db();
+    let db = match cli.db() {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
     let Some(command) = cli.command else {
         return exit::USAGE;
     };
@@ -423,6 +462,7 @@ pub fn run(cli: Cli) -> i32 {
     let lang = cli.lang.unwrap_or_default();
     match command {
         Command::Verify(args) => verify_cmd::run(&args, &data_dir, lang),
+        Command::Db(command) => db_cmd::run(&command, &db, &data_dir, lang),
         Command::Trust(command) => trust_cmd::run(&command, &data_dir, &db, lang),
         Command::Officer(command) => desk_cmd::officer(&command, &db, lang),
         Command::Company(command) => desk_cmd::company(&command, &db, lang),

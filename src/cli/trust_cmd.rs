@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use crate::store::Location;
+
 use time::OffsetDateTime;
 
 use crate::envelope::asn1_time::rfc3339;
@@ -20,7 +22,7 @@ fn fail(lang: Lang, e: &dyn std::fmt::Display) -> i32 {
     exit::FAILED
 }
 
-pub fn run(command: &TrustCommand, data_dir: &Path, db: &Path, lang: Lang) -> i32 {
+pub fn run(command: &TrustCommand, data_dir: &Path, db: &Location, lang: Lang) -> i32 {
     let store = Store::open(data_dir);
     let now = OffsetDateTime::now_utc();
     match command {
@@ -31,11 +33,12 @@ pub fn run(command: &TrustCommand, data_dir: &Path, db: &Path, lang: Lang) -> i3
         } => {
             // Who may change what the desk trusts: anyone before the first officer exists,
             // afterwards an officer in session; recorded in the audit log.
-            let mut desk = match crate::store::Store::open(db) {
+            let mut desk = match crate::store::Store::open_at(db) {
                 Ok(d) => d,
                 Err(e) => return fail(lang, &e),
             };
-            let session = crate::store::read_session_file(db).map(crate::registry::SessionRef);
+            let session =
+                crate::store::read_session_file(db.local_path()).map(crate::registry::SessionRef);
             let authorized = match crate::registry::authorize_trust_change(&mut desk, session) {
                 Ok(s) => s,
                 Err(e) => return refused(&e, lang),

@@ -94,7 +94,7 @@ pub enum RegistryError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(#[from] crate::store::DbError),
     #[error("the database holds an unknown {what} code «{code}»")]
     UnknownStoredCode { what: &'static str, code: String },
 }
@@ -172,13 +172,13 @@ impl RegistryError {
 
 /// Appends the audit row of a change made in `live`'s session, in the change's transaction.
 pub(crate) fn record(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::store::Db<'_>,
     live: &officers::Session,
     action: &str,
     entity: &str,
     summary: &str,
     evidence_sha256: Option<&str>,
-) -> rusqlite::Result<i64> {
+) -> Result<i64, crate::store::DbError> {
     audit::append(
         tx,
         &Entry {
@@ -194,7 +194,7 @@ pub(crate) fn record(
 
 /// The company's row id, or the refusal naming it.
 pub(crate) fn company_id(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::store::Db<'_>,
     cf: &CodiceFiscale,
 ) -> Result<i64, RegistryError> {
     companies::id_by_cf(tx, cf.as_str())?
@@ -203,7 +203,7 @@ pub(crate) fn company_id(
 
 /// The person's row id, or the refusal naming them.
 pub(crate) fn person_id(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::store::Db<'_>,
     cf: &CodiceFiscale,
 ) -> Result<i64, RegistryError> {
     crate::store::people::id_by_cf(tx, cf.as_str())?
@@ -225,7 +225,7 @@ pub(crate) fn required_reason(reason: &str) -> Result<&str, RegistryError> {
 pub struct SessionRef(pub i64);
 
 pub(crate) fn require_session(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::store::Db<'_>,
     session: Option<SessionRef>,
 ) -> Result<officers::Session, RegistryError> {
     let id = session.ok_or(RegistryError::NoSession)?.0;

@@ -1,9 +1,9 @@
 //! The tamper-evident audit log: each row's hash covers its content and the previous row's
 //! hash. Appended inside the transaction of the change it records.
 
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::db::{Db, DbError, Row as DbRow};
 use crate::crypto::algorithms::DigestAlgorithm;
 use crate::crypto::digest::digest;
 
@@ -55,32 +55,66 @@ fn row_hash(seq: i64, at: &str, e: &Entry<'_>, prev: &str) -> String {
     hex::encode(digest(DigestAlgorithm::Sha256, text.as_bytes()))
 }
 
-/// Appends `entry` in the caller's transaction.
-pub fn append(tx: &Transaction<'_>, entry: &Entry<'_>) -> rusqlite::Result<i64> {
-    let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (seq, prev) = match last {
+/// The newest row's seq and hash, if any.
+pub fn last(tx: &Db<'_>) -> Result<Option<(i64, String)>, DbError> {
+    tx.query_opt(
+        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+/// Appends `entry` in the caller's transaction (which holds the registry's write lock, so no
+/// other desk appends in between).
+pub fn append(tx: &Db<'_>, entry: &Entry<'_>) -> Result<i64, DbError> {
+    let (seq, prev) = match last(tx)? {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
     };
-    let at = super::now_text();
+    let at = tx.audit_time()?;
     let hash = row_hash(seq, &at, entry, &prev);
-    tx.execute(
-        "INSERT INTO audit_log (seq, at, officer_id, session_id, action, entity, summary, evidence_sha256, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![seq, at, entry.officer_id, entry.session_id, entry.action, entry.entity, entry.summary, entry.evidence_sha256, prev, hash],
+    insert_row(
+        tx,
+        &Row {
+            seq,
+            at,
+            officer_id: entry.officer_id,
+            session_id: entry.session_id,
+            action: entry.action.to_string(),
+            entity: entry.entity.to_string(),
+            summary: entry.summary.to_string(),
+            evidence_sha256: entry.evidence_sha256.map(str::to_string),
+            prev_hash: prev,
+            hash,
+        },
     )?;
     Ok(seq)
 }
 
+/// Writes a row exactly as given (appending, or copying a log from another registry).
+pub fn insert_row(tx: &Db<'_>, row: &Row) -> Result<(), DbError> {
+    tx.execute(
+        "INSERT INTO audit_log (seq, at, officer_id, session_id, action, entity, summary, evidence_sha256, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        &[
+            row.seq.into(),
+            row.at.as_str().into(),
+            row.officer_id.into(),
+            row.session_id.into(),
+            row.action.as_str().into(),
+            row.entity.as_str().into(),
+            row.summary.as_str().into(),
+            row.evidence_sha256.as_deref().into(),
+            row.prev_hash.as_str().into(),
+            row.hash.as_str().into(),
+        ],
+    )?;
+    Ok(())
+}
+
 /// One row as every audit query selects it: seq, at, officer_id, session_id, action, entity,
 /// summary, evidence_sha256, prev_hash, hash.
-fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+fn row_from(r: &DbRow<'_>) -> Result<Row, DbError> {
     Ok(Row {
         seq: r.get(0)?,
         at: r.get(1)?,
@@ -105,14 +139,12 @@ pub struct ChainCheck {
 
 impl Store {
     pub fn audit_rows(&self) -> Result<Vec<Row>, StoreError> {
-        let mut stmt = self.conn.prepare(
+        Ok(self.db().query_map(
             "SELECT seq, at, officer_id, session_id, action, entity, summary, evidence_sha256, prev_hash, hash
              FROM audit_log ORDER BY seq",
-        )?;
-        let rows = stmt
-            .query_map([], row_from)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            &[],
+            row_from,
+        )?)
     }
 
     /// Recomputes every hash; names the first row that was edited, removed or inserted.
@@ -150,6 +182,9 @@ impl Store {
             rows: rows_len,
             first_broken: Some((rows_len + 1, why)),
         };
+        if let Some(why) = self.office_head_disagrees(&rows)? {
+            return Ok(truncated(why));
+        }
         match super::audit_head::read(&self.path) {
             Ok(None) => {}
             Ok(Some((seq, hash))) => match rows.iter().find(|r| r.seq == seq) {
@@ -179,21 +214,46 @@ impl Store {
 }
 
 impl Store {
+    /// On a server the desks also keep the newest row in the registry (`audit_head`, moved
+    /// forward in each change's transaction): rows deleted or replaced at the end of the log
+    /// show against it even on a desk that never wrote them.
+    fn office_head_disagrees(&self, rows: &[Row]) -> Result<Option<String>, StoreError> {
+        if !self.is_postgres() {
+            return Ok(None);
+        }
+        let head: Option<(i64, String)> =
+            self.db()
+                .query_opt("SELECT seq, hash FROM audit_head WHERE one = 1", &[], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        let Some((seq, hash)) = head else {
+            return Ok(None);
+        };
+        Ok(match rows.iter().find(|r| r.seq == seq) {
+            Some(row) if row.hash == hash => None,
+            Some(_) => Some(format!(
+                "row {seq} is not the one the registry recorded as the newest (rows were replaced)"
+            )),
+            None => Some(format!(
+                "the registry recorded the log up to row {seq}: rows after {} were deleted",
+                rows.len()
+            )),
+        })
+    }
+
     /// One page of the log, newest first: the viewer never loads the whole chain.
     pub fn audit_page(&self, offset: i64, limit: i64) -> Result<Vec<Row>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        Ok(self.db().query_map(
             "SELECT seq, at, officer_id, session_id, action, entity, summary, evidence_sha256, prev_hash, hash
              FROM audit_log ORDER BY seq DESC LIMIT ?1 OFFSET ?2",
-        )?;
-        let rows = stmt
-            .query_map(params![limit, offset], row_from)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            &[limit.into(), offset.into()],
+            row_from,
+        )?)
     }
 
     pub fn audit_count(&self) -> Result<i64, StoreError> {
         Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
+            .db()
+            .query_row("SELECT count(*) FROM audit_log", &[], |r| r.get(0))?)
     }
 }

@@ -1,8 +1,8 @@
 //! Companies, their declared kinds and units.
 
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::db::{Db, DbError, Row};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,160 +28,152 @@ pub struct NewCompany<'a> {
     pub kinds: &'a [(String, Option<String>)],
 }
 
-pub fn id_by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<i64>> {
-    tx.query_row(
+pub fn id_by_cf(tx: &Db<'_>, cf: &str) -> Result<Option<i64>, DbError> {
+    tx.query_opt(
         "SELECT id FROM companies WHERE codice_fiscale = ?1",
-        params![cf],
+        &[cf.into()],
         |r| r.get(0),
     )
-    .optional()
 }
 
-pub fn exists(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<bool> {
-    tx.query_row(
-        "SELECT 1 FROM companies WHERE codice_fiscale = ?1",
-        params![cf],
-        |_| Ok(()),
-    )
-    .optional()
-    .map(|r| r.is_some())
+pub fn exists(tx: &Db<'_>, cf: &str) -> Result<bool, DbError> {
+    Ok(id_by_cf(tx, cf)?.is_some())
 }
 
 /// Inserts the company, its kinds and its default unit.
-pub fn insert(
-    tx: &Transaction<'_>,
-    company: &NewCompany<'_>,
-    default_unit: &str,
-) -> rusqlite::Result<i64> {
+pub fn insert(tx: &Db<'_>, company: &NewCompany<'_>, default_unit: &str) -> Result<i64, DbError> {
     let now = super::now_text();
-    tx.execute(
-        "INSERT INTO companies (codice_fiscale, name, registered_office, pec, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![company.codice_fiscale, company.name, company.registered_office, company.pec, now],
+    let id: i64 = tx.query_row(
+        "INSERT INTO companies (codice_fiscale, name, registered_office, pec, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         RETURNING id",
+        &[
+            company.codice_fiscale.into(),
+            company.name.into(),
+            company.registered_office.into(),
+            company.pec.into(),
+            now.as_str().into(),
+        ],
+        |r| r.get(0),
     )?;
-    let id = tx.last_insert_rowid();
     for (kind, register) in company.kinds {
         tx.execute(
             "INSERT INTO company_kinds (company_id, kind, register_details) VALUES (?1, ?2, ?3)",
-            params![id, kind, register],
+            &[id.into(), kind.into(), register.as_deref().into()],
         )?;
     }
     tx.execute(
         "INSERT INTO units (company_id, name, is_default, created_at) VALUES (?1, ?2, 1, ?3)",
-        params![id, default_unit, now],
+        &[id.into(), default_unit.into(), now.as_str().into()],
     )?;
     Ok(id)
 }
 
-pub fn setting(tx: &Transaction<'_>, key: &str) -> rusqlite::Result<Option<String>> {
-    tx.query_row(
+pub fn setting(tx: &Db<'_>, key: &str) -> Result<Option<String>, DbError> {
+    tx.query_opt(
         "SELECT value FROM settings WHERE key = ?1",
-        params![key],
+        &[key.into()],
         |r| r.get(0),
     )
-    .optional()
 }
 
-pub fn set_setting(tx: &Transaction<'_>, key: &str, value: &str) -> rusqlite::Result<()> {
+pub fn set_setting(tx: &Db<'_>, key: &str, value: &str) -> Result<(), DbError> {
     tx.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![key, value],
+        &[key.into(), value.into()],
     )?;
     Ok(())
 }
 
-pub fn insert_unit(tx: &Transaction<'_>, company_id: i64, name: &str) -> rusqlite::Result<i64> {
-    tx.execute(
-        "INSERT INTO units (company_id, name, is_default, created_at) VALUES (?1, ?2, 0, ?3)",
-        params![company_id, name, super::now_text()],
-    )?;
-    Ok(tx.last_insert_rowid())
+pub fn insert_unit(tx: &Db<'_>, company_id: i64, name: &str) -> Result<i64, DbError> {
+    tx.query_row(
+        "INSERT INTO units (company_id, name, is_default, created_at) VALUES (?1, ?2, 0, ?3) RETURNING id",
+        &[company_id.into(), name.into(), super::now_text().as_str().into()],
+        |r| r.get(0),
+    )
+}
+
+fn pair(r: &Row<'_>) -> Result<(String, String), DbError> {
+    Ok((r.get(0)?, r.get(1)?))
 }
 
 impl Store {
     pub fn company(&self, cf: &str) -> Result<Option<Company>, StoreError> {
-        let base = self
-            .conn
-            .query_row(
-                "SELECT id, codice_fiscale, name, registered_office, pec FROM companies WHERE codice_fiscale = ?1",
-                params![cf],
-                |r| {
-                    Ok(Company {
-                        id: r.get(0)?,
-                        codice_fiscale: r.get(1)?,
-                        name: r.get(2)?,
-                        registered_office: r.get(3)?,
-                        pec: r.get(4)?,
-                        kinds: Vec::new(),
-                        units: Vec::new(),
-                        representatives: Vec::new(),
-                        administrators: Vec::new(),
-                    })
-                },
-            )
-            .optional()?;
+        let db = self.db();
+        let base = db.query_opt(
+            "SELECT id, codice_fiscale, name, registered_office, pec FROM companies WHERE codice_fiscale = ?1",
+            &[cf.into()],
+            |r| {
+                Ok(Company {
+                    id: r.get(0)?,
+                    codice_fiscale: r.get(1)?,
+                    name: r.get(2)?,
+                    registered_office: r.get(3)?,
+                    pec: r.get(4)?,
+                    kinds: Vec::new(),
+                    units: Vec::new(),
+                    representatives: Vec::new(),
+                    administrators: Vec::new(),
+                })
+            },
+        )?;
         let Some(mut company) = base else {
             return Ok(None);
         };
-        let mut kinds = self.conn.prepare(
+        let id = [company.id.into()];
+        company.kinds = db.query_map(
             "SELECT kind, register_details FROM company_kinds WHERE company_id = ?1 ORDER BY kind",
+            &id,
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        company.kinds = kinds
-            .query_map(params![company.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut units = self.conn.prepare(
+        company.units = db.query_map(
             "SELECT name FROM units WHERE company_id = ?1 ORDER BY is_default DESC, name",
+            &id,
+            |r| r.get(0),
         )?;
-        company.units = units
-            .query_map(params![company.id], |r| r.get(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut reps = self.conn.prepare(
+        company.representatives = db.query_map(
             "SELECT p.codice_fiscale, p.surname || ' ' || p.name, r.role FROM representatives r
              JOIN people p ON p.id = r.person_id WHERE r.company_id = ?1 ORDER BY r.role, p.surname",
+            &id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        company.representatives = reps
-            .query_map(params![company.id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut admins = self.conn.prepare(
+        company.administrators = db.query_map(
             "SELECT p.codice_fiscale FROM nominations n JOIN people p ON p.id = n.admin_person_id
              WHERE n.company_id = ?1 AND n.state = 'approvata' ORDER BY n.id",
+            &id,
+            |r| r.get(0),
         )?;
-        company.administrators = admins
-            .query_map(params![company.id], |r| r.get(0))?
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(company))
     }
 
     /// Companies whose name or codice fiscale contains `filter` (all when empty).
     pub fn companies(&self, filter: &str) -> Result<Vec<(String, String)>, StoreError> {
         let pattern = format!("%{}%", filter.replace(['%', '_'], ""));
-        let mut stmt = self.conn.prepare(
-            "SELECT codice_fiscale, name FROM companies WHERE name LIKE ?1 OR codice_fiscale LIKE ?1 ORDER BY name",
-        )?;
-        let rows = stmt
-            .query_map(params![pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(self.db().query_map(
+            "SELECT codice_fiscale, name FROM companies WHERE lower(name) LIKE lower(?1) OR lower(codice_fiscale) LIKE lower(?1)
+             ORDER BY name",
+            &[pattern.as_str().into()],
+            pair,
+        )?)
     }
 }
 
 /// Changes what may change of a company: everything but its codice fiscale.
 pub fn update(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     id: i64,
     name: &str,
     registered_office: Option<&str>,
     pec: Option<&str>,
-) -> rusqlite::Result<()> {
+) -> Result<(), DbError> {
     tx.execute(
         "UPDATE companies SET name = ?2, registered_office = ?3, pec = ?4 WHERE id = ?1",
-        params![id, name, registered_office, pec],
+        &[id.into(), name.into(), registered_office.into(), pec.into()],
     )?;
     Ok(())
 }
 
 /// `%filter%` for LIKE, with the caller's wildcards removed so a search means what it says.
+/// Both sides are lowered: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
 fn like_pattern(filter: &str) -> String {
     format!("%{}%", filter.trim().replace(['%', '_'], ""))
 }
@@ -195,28 +187,26 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT codice_fiscale, name FROM companies WHERE name LIKE ?1 OR codice_fiscale LIKE ?1
+        let pattern = like_pattern(filter);
+        Ok(self.db().query_map(
+            "SELECT codice_fiscale, name FROM companies WHERE lower(name) LIKE lower(?1) OR lower(codice_fiscale) LIKE lower(?1)
              ORDER BY name, codice_fiscale LIMIT ?2 OFFSET ?3",
-        )?;
-        let rows = stmt
-            .query_map(params![like_pattern(filter), limit, offset], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            &[pattern.as_str().into(), limit.into(), offset.into()],
+            pair,
+        )?)
     }
 
     /// How many companies match `filter` (all when empty).
     pub fn companies_count(&self, filter: &str) -> Result<i64, StoreError> {
         if filter.trim().is_empty() {
             return Ok(self
-                .conn
-                .query_row("SELECT count(*) FROM companies", [], |r| r.get(0))?);
+                .db()
+                .query_row("SELECT count(*) FROM companies", &[], |r| r.get(0))?);
         }
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM companies WHERE name LIKE ?1 OR codice_fiscale LIKE ?1",
-            params![like_pattern(filter)],
+        let pattern = like_pattern(filter);
+        Ok(self.db().query_row(
+            "SELECT count(*) FROM companies WHERE lower(name) LIKE lower(?1) OR lower(codice_fiscale) LIKE lower(?1)",
+            &[pattern.as_str().into()],
             |r| r.get(0),
         )?)
     }

@@ -1,9 +1,11 @@
-//! Content-addressed documents: the file under `<documents>/<sha256>`, owner-only, and a row
-//! with size, kind, original name and (for signed files) the verification report.
+//! Content-addressed documents: a row with size, kind, original name and (for signed files)
+//! the verification report; the bytes in a file under `<documents>/<sha256>` beside a SQLite
+//! database (owner-only), or in the row itself on a server that desks on several machines
+//! share.
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use super::db::{Db, DbError, Row};
 
 use crate::crypto::algorithms::DigestAlgorithm;
 use crate::crypto::digest::digest;
@@ -19,7 +21,7 @@ pub struct StoredDocument {
 /// Writes the bytes (atomically, once per content) and records the row in `tx`. A rolled-back
 /// transaction may leave the file behind; it is harmless, being addressed by its content.
 pub fn put(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     dir: &Path,
     bytes: &[u8],
     kind: &str,
@@ -27,6 +29,22 @@ pub fn put(
     verification: Option<&str>,
 ) -> Result<String, super::StoreError> {
     let sha = hex::encode(digest(DigestAlgorithm::Sha256, bytes));
+    if tx.is_postgres() {
+        tx.execute(
+            "INSERT INTO documents (sha256, size, kind, original_name, stored_at, verification, content)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            &[
+                sha.as_str().into(),
+                (bytes.len() as i64).into(),
+                kind.into(),
+                original_name.into(),
+                super::now_text().as_str().into(),
+                verification.into(),
+                bytes.into(),
+            ],
+        )?;
+        return Ok(sha);
+    }
     let path = dir.join(&sha);
     if !path.exists() {
         std::fs::create_dir_all(dir).map_err(|source| super::StoreError::Io {
@@ -54,14 +72,21 @@ pub fn put(
         }
     }
     tx.execute(
-        "INSERT OR IGNORE INTO documents (sha256, size, kind, original_name, stored_at, verification)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![sha, bytes.len() as i64, kind, original_name, super::now_text(), verification],
+        "INSERT INTO documents (sha256, size, kind, original_name, stored_at, verification)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+        &[
+            sha.as_str().into(),
+            (bytes.len() as i64).into(),
+            kind.into(),
+            original_name.into(),
+            super::now_text().as_str().into(),
+            verification.into(),
+        ],
     )?;
     Ok(sha)
 }
 
-fn document_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
+fn document_from(r: &Row<'_>) -> Result<StoredDocument, DbError> {
     Ok(StoredDocument {
         sha256: r.get(0)?,
         kind: r.get(1)?,
@@ -70,13 +95,12 @@ fn document_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDocument> {
     })
 }
 
-pub fn get(tx: &Transaction<'_>, sha: &str) -> rusqlite::Result<Option<StoredDocument>> {
-    tx.query_row(
+pub fn get(tx: &Db<'_>, sha: &str) -> Result<Option<StoredDocument>, DbError> {
+    tx.query_opt(
         "SELECT sha256, kind, original_name, verification FROM documents WHERE sha256 = ?1",
-        params![sha],
+        &[sha.into()],
         document_from,
     )
-    .optional()
 }
 
 /// `<data dir>/documents`, beside the database.
@@ -87,13 +111,33 @@ pub fn default_dir(db_path: &Path) -> PathBuf {
 impl super::Store {
     /// A stored document's row (with its verification report, when signed).
     pub fn document(&self, sha: &str) -> Result<Option<StoredDocument>, super::StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT sha256, kind, original_name, verification FROM documents WHERE sha256 = ?1",
-                params![sha],
-                document_from,
-            )
-            .optional()?)
+        Ok(self.db().query_opt(
+            "SELECT sha256, kind, original_name, verification FROM documents WHERE sha256 = ?1",
+            &[sha.into()],
+            document_from,
+        )?)
+    }
+
+    /// A stored document's bytes: from the row on a server, from the file beside a SQLite
+    /// database. `None` when there is no such document (or its file is gone).
+    pub fn document_content(&self, sha: &str) -> Result<Option<Vec<u8>>, super::StoreError> {
+        if self.is_postgres() {
+            return Ok(self.db().query_opt(
+                "SELECT content FROM documents WHERE sha256 = ?1",
+                &[sha.into()],
+                |r| r.get(0),
+            )?);
+        }
+        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        match std::fs::read(self.documents_dir.join(sha)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(super::StoreError::Io {
+                path: self.documents_dir.join(sha),
+                source,
+            }),
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Grants of profiles to collaborators.
 
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::db::{Db, DbError, Row};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,64 +18,76 @@ pub struct Grant {
     pub relationship_end: Option<String>,
 }
 
-pub fn unit_id(tx: &Transaction<'_>, company_id: i64, name: &str) -> rusqlite::Result<Option<i64>> {
-    tx.query_row(
+pub fn unit_id(tx: &Db<'_>, company_id: i64, name: &str) -> Result<Option<i64>, DbError> {
+    tx.query_opt(
         "SELECT id FROM units WHERE company_id = ?1 AND name = ?2",
-        params![company_id, name],
+        &[company_id.into(), name.into()],
         |r| r.get(0),
     )
-    .optional()
 }
 
-pub fn company_kinds(tx: &Transaction<'_>, company_id: i64) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = tx.prepare("SELECT kind FROM company_kinds WHERE company_id = ?1")?;
-    let kinds = stmt
-        .query_map(params![company_id], |r| r.get(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(kinds)
+pub fn company_kinds(tx: &Db<'_>, company_id: i64) -> Result<Vec<String>, DbError> {
+    tx.query_map(
+        "SELECT kind FROM company_kinds WHERE company_id = ?1",
+        &[company_id.into()],
+        |r| r.get(0),
+    )
 }
 
-pub fn is_citizen(tx: &Transaction<'_>, person_id: i64) -> rusqlite::Result<bool> {
+pub fn is_citizen(tx: &Db<'_>, person_id: i64) -> Result<bool, DbError> {
     tx.query_row(
         "SELECT citizen_since IS NOT NULL FROM people WHERE id = ?1",
-        params![person_id],
+        &[person_id.into()],
         |r| r.get(0),
     )
 }
 
 pub fn insert(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     company_id: i64,
     person_id: i64,
     profile: &str,
     unit_id: Option<i64>,
-) -> rusqlite::Result<i64> {
-    tx.execute(
-        "INSERT INTO grants (company_id, person_id, profile, unit_id, state, granted_at) VALUES (?1, ?2, ?3, ?4, 'attiva', ?5)",
-        params![company_id, person_id, profile, unit_id, super::now_text()],
-    )?;
-    Ok(tx.last_insert_rowid())
+) -> Result<i64, DbError> {
+    tx.query_row(
+        "INSERT INTO grants (company_id, person_id, profile, unit_id, state, granted_at) VALUES (?1, ?2, ?3, ?4, 'attiva', ?5)
+         RETURNING id",
+        &[
+            company_id.into(),
+            person_id.into(),
+            profile.into(),
+            unit_id.into(),
+            super::now_text().as_str().into(),
+        ],
+        |r| r.get(0),
+    )
 }
 
-pub fn state(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<Option<String>> {
-    tx.query_row("SELECT state FROM grants WHERE id = ?1", params![id], |r| {
-        r.get(0)
-    })
-    .optional()
+pub fn state(tx: &Db<'_>, id: i64) -> Result<Option<String>, DbError> {
+    tx.query_opt(
+        "SELECT state FROM grants WHERE id = ?1",
+        &[id.into()],
+        |r| r.get(0),
+    )
 }
 
-pub fn set_state(tx: &Transaction<'_>, id: i64, state: &str, reason: &str) -> rusqlite::Result<()> {
+pub fn set_state(tx: &Db<'_>, id: i64, state: &str, reason: &str) -> Result<(), DbError> {
     tx.execute(
         "UPDATE grants SET state = ?2, reason = ?3, changed_at = ?4 WHERE id = ?1",
-        params![id, state, reason, super::now_text()],
+        &[
+            id.into(),
+            state.into(),
+            reason.into(),
+            super::now_text().as_str().into(),
+        ],
     )?;
     Ok(())
 }
 
-pub fn set_relationship_end(tx: &Transaction<'_>, id: i64, date: &str) -> rusqlite::Result<()> {
+pub fn set_relationship_end(tx: &Db<'_>, id: i64, date: &str) -> Result<(), DbError> {
     tx.execute(
         "UPDATE grants SET relationship_end = ?2, changed_at = ?3 WHERE id = ?1",
-        params![id, date, super::now_text()],
+        &[id.into(), date.into(), super::now_text().as_str().into()],
     )?;
     Ok(())
 }
@@ -85,7 +97,7 @@ const SELECT: &str = "SELECT g.id, c.codice_fiscale, p.codice_fiscale, g.profile
      FROM grants g JOIN companies c ON c.id = g.company_id JOIN people p ON p.id = g.person_id
      LEFT JOIN units u ON u.id = g.unit_id";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Grant> {
+fn row(r: &Row<'_>) -> Result<Grant, DbError> {
     Ok(Grant {
         id: r.get(0)?,
         company_cf: r.get(1)?,
@@ -101,24 +113,28 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Grant> {
 impl Store {
     /// Active grants whose working relationship ended more than five days before `today`
     /// (seed 001 §6.4: revoke within 5 days).
+    /// The relationship ended on or before `today - 6 days`, i.e. its end plus five days is
+    /// before today. Dates are `YYYY-MM-DD`, so text order is date order in both engines.
     pub fn overdue_grants(&self, today: time::Date) -> Result<Vec<Grant>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "{SELECT} WHERE g.state = 'attiva' AND g.relationship_end IS NOT NULL
-               AND date(g.relationship_end, '+5 days') < date(?1) ORDER BY g.relationship_end"
-        ))?;
-        let rows = stmt
-            .query_map(params![today.to_string()], row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        let latest_end = today
+            .checked_sub(time::Duration::days(5))
+            .unwrap_or(time::Date::MIN)
+            .to_string();
+        Ok(self.db().query_map(
+            &format!(
+                "{SELECT} WHERE g.state = 'attiva' AND g.relationship_end IS NOT NULL
+                   AND g.relationship_end < ?1 ORDER BY g.relationship_end"
+            ),
+            &[latest_end.as_str().into()],
+            row,
+        )?)
     }
 
     pub fn grants(&self, company_cf: &str) -> Result<Vec<Grant>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "{SELECT} WHERE c.codice_fiscale = ?1 ORDER BY g.id"
-        ))?;
-        let rows = stmt
-            .query_map(params![company_cf], row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(self.db().query_map(
+            &format!("{SELECT} WHERE c.codice_fiscale = ?1 ORDER BY g.id"),
+            &[company_cf.into()],
+            row,
+        )?)
     }
 }

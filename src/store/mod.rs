@@ -1,18 +1,27 @@
-//! SQLite: opening with the right pragmas, migrations from `schema.sql`, and the queries the
-//! desk workflow needs. SQL lives here and nowhere else.
+//! The registry's storage: SQLite (one desk, the embedded default) or PostgreSQL (an office's
+//! desks sharing one registry), opened with the right settings and migrated, and the queries
+//! the desk workflow needs. SQL lives here and nowhere else; both engines run the same SQL
+//! text through `db::Db`.
 
+pub mod admin;
 pub mod audit;
 pub mod audit_head;
 pub mod companies;
+pub mod db;
 pub mod documents;
 pub mod grants;
+pub mod location;
 pub mod nominations;
 pub mod officers;
 pub mod people;
+pub(crate) mod server;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
+
+pub use db::{Db, DbError};
+pub use location::{Location, LocationError};
 
 /// The documented schema, whole and current, applied to a new database.
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -36,18 +45,31 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(#[from] DbError),
     #[error("the database has schema version {found}, newer than this program ({supported})")]
     TooNew { found: i64, supported: i64 },
     #[error("the database has an impossible schema version {0}")]
     BadVersion(i64),
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(DbError::Sqlite(e))
+    }
+}
+
 pub struct Store {
-    pub(crate) conn: Connection,
+    pub(crate) engine: Engine,
+    /// The SQLite file, or (for a server) the name this desk's own files are kept under.
     pub path: PathBuf,
-    /// Where documents are kept, content-addressed, beside the database.
+    /// Where documents are kept, content-addressed, beside a SQLite database (a server keeps
+    /// them in the database).
     pub documents_dir: PathBuf,
+}
+
+pub(crate) enum Engine {
+    Sqlite(Connection),
+    Postgres(Box<server::Server>),
 }
 
 /// `<data dir>/sportello.db`.
@@ -72,6 +94,43 @@ pub(crate) fn owner_only(_path: &Path, _mode: u32) -> Result<(), StoreError> {
 }
 
 impl Store {
+    /// Opens the registry where `location` says: a SQLite file or a PostgreSQL server.
+    pub fn open_at(location: &Location) -> Result<Store, StoreError> {
+        match location {
+            Location::Sqlite(path) => Store::open(path),
+            Location::Postgres { url, local } => Store::connect(url, local),
+        }
+    }
+
+    /// Connects to a PostgreSQL registry and creates or migrates its schema (once, whatever
+    /// the number of desks starting). `local` names this desk's own files.
+    pub fn connect(url: &str, local: &Path) -> Result<Store, StoreError> {
+        let server = server::Server::connect(url)?;
+        server.migrate()?;
+        Ok(Store {
+            engine: Engine::Postgres(Box::new(server)),
+            path: local.to_path_buf(),
+            documents_dir: documents::default_dir(local),
+        })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.engine, Engine::Postgres(_))
+    }
+
+    /// The bare connection, for reads outside a transaction.
+    pub fn db(&self) -> Db<'_> {
+        match &self.engine {
+            Engine::Sqlite(conn) => Db::new(db::Handle::Sqlite(conn)),
+            Engine::Postgres(server) => {
+                if let Err(e) = server.reconnect_if_closed() {
+                    log::warn!("registry server unreachable: {e}");
+                }
+                Db::new(db::Handle::PgClient(&server.client))
+            }
+        }
+    }
+
     /// Opens (creating if needed) the database: WAL, foreign keys, a busy timeout so two
     /// desks on one file wait instead of failing, owner-only permissions, migrations.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -96,7 +155,7 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(open_error)?;
         let mut store = Store {
-            conn,
+            engine: Engine::Sqlite(conn),
             path: path.to_path_buf(),
             documents_dir: documents::default_dir(path),
         };
@@ -112,9 +171,10 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let version: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let Engine::Sqlite(conn) = &mut self.engine else {
+            return Ok(());
+        };
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 found: version,
@@ -125,7 +185,7 @@ impl Store {
             return Ok(());
         }
         // One transaction for the whole climb: a failed step leaves the old version intact.
-        let tx = self.conn.transaction()?;
+        let tx = conn.transaction()?;
         if version == 0 {
             tx.execute_batch(SCHEMA)?;
         } else {
@@ -140,16 +200,26 @@ impl Store {
         Ok(())
     }
 
-    /// Runs `change` in one transaction; on any error nothing of it is kept.
-    pub fn change<T, E: From<rusqlite::Error>>(
+    /// Runs `change` in one transaction that holds the registry's write lock from its first
+    /// statement (SQLite `BEGIN IMMEDIATE`, PostgreSQL `pg_advisory_xact_lock`); on any error
+    /// nothing of it is kept. On PostgreSQL the change may run again when the server asks
+    /// (serialization failure, deadlock, lock timeout, connection lost before the commit),
+    /// so it must not have effects outside the transaction that a second run would repeat.
+    pub fn change<T, E: From<DbError>>(
         &mut self,
-        change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+        mut change: impl FnMut(&Db<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let value = change(&tx)?;
-        tx.commit()?;
+        let value = match &mut self.engine {
+            Engine::Sqlite(conn) => {
+                let tx = conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(DbError::from)?;
+                let value = change(&Db::new(db::Handle::Sqlite(&tx)))?;
+                tx.commit().map_err(DbError::from)?;
+                value
+            }
+            Engine::Postgres(server) => server.change(change)?,
+        };
         self.record_audit_head();
         Ok(value)
     }
@@ -157,12 +227,12 @@ impl Store {
     /// After a commit: remember how far the audit chain goes (see audit_head). A failure
     /// here loses no data, only the truncation check's reach, so it is logged, not returned.
     fn record_audit_head(&self) {
-        let head = self.conn.query_row(
+        let head = self.db().query_opt(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            &[],
+            |r| Ok((r.get::<i64>(0)?, r.get::<String>(1)?)),
         );
-        if let Ok((seq, hash)) = head {
+        if let Ok(Some((seq, hash))) = head {
             if let Err(e) = audit_head::advance(&self.path, seq, &hash) {
                 log::warn!("audit head not recorded: {e}");
             }
@@ -170,22 +240,30 @@ impl Store {
     }
 
     /// Runs `read` in one deferred transaction: a consistent view, no write lock taken.
-    pub fn read<T, E: From<rusqlite::Error>>(
+    pub fn read<T, E: From<DbError>>(
         &mut self,
-        read: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+        read: impl FnOnce(&Db<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
-        let value = read(&tx)?;
-        tx.finish()?;
-        Ok(value)
+        match &mut self.engine {
+            Engine::Sqlite(conn) => {
+                let tx = conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+                    .map_err(DbError::from)?;
+                let value = read(&Db::new(db::Handle::Sqlite(&tx)))?;
+                tx.finish().map_err(DbError::from)?;
+                Ok(value)
+            }
+            Engine::Postgres(server) => server.read(read),
+        }
     }
 
+    /// SQLite's own consistency check; PostgreSQL has no equivalent (its pages carry
+    /// checksums when the cluster was made with them) and answers "ok".
     pub fn integrity_check(&self) -> Result<String, StoreError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        match &self.engine {
+            Engine::Sqlite(conn) => Ok(conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?),
+            Engine::Postgres(_) => Ok("ok".into()),
+        }
     }
 }
 

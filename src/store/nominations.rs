@@ -1,8 +1,8 @@
 //! Administrator nominations and their identity documents.
 
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::db::{Db, DbError, Row};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -21,35 +21,42 @@ pub struct Nomination {
 }
 
 pub fn insert(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     company_id: i64,
     admin_person_id: i64,
     form_sha256: &str,
-) -> rusqlite::Result<i64> {
-    tx.execute(
-        "INSERT INTO nominations (company_id, admin_person_id, form_sha256, state, submitted_at) VALUES (?1, ?2, ?3, 'in-attesa', ?4)",
-        params![company_id, admin_person_id, form_sha256, super::now_text()],
-    )?;
-    Ok(tx.last_insert_rowid())
+) -> Result<i64, DbError> {
+    tx.query_row(
+        "INSERT INTO nominations (company_id, admin_person_id, form_sha256, state, submitted_at) VALUES (?1, ?2, ?3, 'in-attesa', ?4)
+         RETURNING id",
+        &[
+            company_id.into(),
+            admin_person_id.into(),
+            form_sha256.into(),
+            super::now_text().as_str().into(),
+        ],
+        |r| r.get(0),
+    )
 }
 
 pub fn add_id_document(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     nomination_id: i64,
     sha: &str,
     expires_on: &str,
-) -> rusqlite::Result<()> {
+) -> Result<(), DbError> {
     tx.execute(
-        "INSERT OR IGNORE INTO nomination_id_documents (nomination_id, document_sha256, expires_on) VALUES (?1, ?2, ?3)",
-        params![nomination_id, sha, expires_on],
+        "INSERT INTO nomination_id_documents (nomination_id, document_sha256, expires_on) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+        &[nomination_id.into(), sha.into(), expires_on.into()],
     )?;
     Ok(())
 }
 
-pub fn id_document_count(tx: &Transaction<'_>, nomination_id: i64) -> rusqlite::Result<i64> {
+pub fn id_document_count(tx: &Db<'_>, nomination_id: i64) -> Result<i64, DbError> {
     tx.query_row(
         "SELECT count(*) FROM nomination_id_documents WHERE nomination_id = ?1",
-        params![nomination_id],
+        &[nomination_id.into()],
         |r| r.get(0),
     )
 }
@@ -58,7 +65,7 @@ const SELECT: &str = "SELECT n.id, n.company_id, c.codice_fiscale, p.codice_fisc
             c.name, p.surname || ' ' || p.name
      FROM nominations n JOIN companies c ON c.id = n.company_id JOIN people p ON p.id = n.admin_person_id";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Nomination> {
+fn row(r: &Row<'_>) -> Result<Nomination, DbError> {
     Ok(Nomination {
         id: r.get(0)?,
         company_id: r.get(1)?,
@@ -73,42 +80,42 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Nomination> {
     })
 }
 
-pub fn get(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<Option<Nomination>> {
-    tx.query_row(&format!("{SELECT} WHERE n.id = ?1"), params![id], row)
-        .optional()
+pub fn get(tx: &Db<'_>, id: i64) -> Result<Option<Nomination>, DbError> {
+    tx.query_opt(&format!("{SELECT} WHERE n.id = ?1"), &[id.into()], row)
 }
 
-pub fn approved_for(tx: &Transaction<'_>, company_id: i64) -> rusqlite::Result<Vec<i64>> {
-    let mut stmt =
-        tx.prepare("SELECT id FROM nominations WHERE company_id = ?1 AND state = 'approvata'")?;
-    let ids = stmt
-        .query_map(params![company_id], |r| r.get(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(ids)
+pub fn approved_for(tx: &Db<'_>, company_id: i64) -> Result<Vec<i64>, DbError> {
+    tx.query_map(
+        "SELECT id FROM nominations WHERE company_id = ?1 AND state = 'approvata'",
+        &[company_id.into()],
+        |r| r.get(0),
+    )
 }
 
-pub fn decide(
-    tx: &Transaction<'_>,
-    id: i64,
-    state: &str,
-    reason: Option<&str>,
-) -> rusqlite::Result<()> {
+pub fn decide(tx: &Db<'_>, id: i64, state: &str, reason: Option<&str>) -> Result<(), DbError> {
     tx.execute(
         "UPDATE nominations SET state = ?2, reason = ?3, decided_at = ?4 WHERE id = ?1",
-        params![id, state, reason, super::now_text()],
+        &[
+            id.into(),
+            state.into(),
+            reason.into(),
+            super::now_text().as_str().into(),
+        ],
     )?;
     Ok(())
 }
 
+/// `(?1 IS NULL OR state = ?1)`: PostgreSQL must know the type of a parameter it sees only
+/// beside NULL, hence the cast (valid SQLite too).
+const STATE_FILTER: &str = "(CAST(?1 AS TEXT) IS NULL OR n.state = ?1)";
+
 impl Store {
     pub fn nominations(&self, state: Option<&str>) -> Result<Vec<Nomination>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "{SELECT} WHERE (?1 IS NULL OR n.state = ?1) ORDER BY n.id"
-        ))?;
-        let rows = stmt
-            .query_map(params![state], row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(self.db().query_map(
+            &format!("{SELECT} WHERE {STATE_FILTER} ORDER BY n.id"),
+            &[state.into()],
+            row,
+        )?)
     }
 }
 
@@ -131,41 +138,37 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Nomination>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{SELECT} WHERE (?1 IS NULL OR n.state = ?1) ORDER BY n.id LIMIT ?2 OFFSET ?3"
-        ))?;
-        let rows = stmt
-            .query_map(params![state, limit, offset], row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(self.db().query_map(
+            &format!("{SELECT} WHERE {STATE_FILTER} ORDER BY n.id LIMIT ?2 OFFSET ?3"),
+            &[state.into(), limit.into(), offset.into()],
+            row,
+        )?)
     }
 
     pub fn nominations_count(&self, state: Option<&str>) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM nominations WHERE (?1 IS NULL OR state = ?1)",
-            params![state],
+        Ok(self.db().query_row(
+            &format!("SELECT count(*) FROM nominations n WHERE {STATE_FILTER}"),
+            &[state.into()],
             |r| r.get(0),
         )?)
     }
 
     pub fn nomination(&self, id: i64) -> Result<Option<Nomination>, StoreError> {
         Ok(self
-            .conn
-            .query_row(&format!("{SELECT} WHERE n.id = ?1"), params![id], row)
-            .optional()?)
+            .db()
+            .query_opt(&format!("{SELECT} WHERE n.id = ?1"), &[id.into()], row)?)
     }
 
     /// The delegation form first, then the identity documents.
     pub fn nomination_documents(&self, id: i64) -> Result<Vec<AttachedDocument>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT d.sha256, d.kind, d.original_name, d.size, NULL FROM nominations n
+        Ok(self.db().query_map(
+            "SELECT d.sha256, d.kind, d.original_name, d.size, CAST(NULL AS TEXT) FROM nominations n
                JOIN documents d ON d.sha256 = n.form_sha256 WHERE n.id = ?1
              UNION ALL
              SELECT d.sha256, d.kind, d.original_name, d.size, i.expires_on FROM nomination_id_documents i
                JOIN documents d ON d.sha256 = i.document_sha256 WHERE i.nomination_id = ?1",
-        )?;
-        let rows = stmt
-            .query_map(params![id], |r| {
+            &[id.into()],
+            |r| {
                 Ok(AttachedDocument {
                     sha256: r.get(0)?,
                     kind: r.get(1)?,
@@ -173,8 +176,7 @@ impl Store {
                     size: r.get(3)?,
                     expires_on: r.get(4)?,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            },
+        )?)
     }
 }

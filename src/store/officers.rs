@@ -1,8 +1,8 @@
 //! Officers and their desk sessions.
 
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::db::{Db, DbError, Row};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -20,7 +20,7 @@ pub struct Session {
     pub expires_at: String,
 }
 
-fn officer_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Officer> {
+fn officer_from(r: &Row<'_>) -> Result<Officer, DbError> {
     Ok(Officer {
         id: r.get(0)?,
         codice_fiscale: r.get(1)?,
@@ -29,58 +29,62 @@ fn officer_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Officer> {
     })
 }
 
-pub fn insert(tx: &Transaction<'_>, cf: &str, name: &str) -> rusqlite::Result<i64> {
-    tx.execute(
-        "INSERT INTO officers (codice_fiscale, name, created_at) VALUES (?1, ?2, ?3)",
-        params![cf, name, super::now_text()],
-    )?;
-    Ok(tx.last_insert_rowid())
-}
-
-pub fn count(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
-    tx.query_row("SELECT count(*) FROM officers", [], |r| r.get(0))
-}
-
-pub fn by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<Officer>> {
+pub fn insert(tx: &Db<'_>, cf: &str, name: &str) -> Result<i64, DbError> {
     tx.query_row(
+        "INSERT INTO officers (codice_fiscale, name, created_at) VALUES (?1, ?2, ?3) RETURNING id",
+        &[cf.into(), name.into(), super::now_text().as_str().into()],
+        |r| r.get(0),
+    )
+}
+
+pub fn count(tx: &Db<'_>) -> Result<i64, DbError> {
+    tx.query_row("SELECT count(*) FROM officers", &[], |r| r.get(0))
+}
+
+pub fn by_cf(tx: &Db<'_>, cf: &str) -> Result<Option<Officer>, DbError> {
+    tx.query_opt(
         "SELECT id, codice_fiscale, name, active FROM officers WHERE codice_fiscale = ?1",
-        params![cf],
+        &[cf.into()],
         officer_from,
     )
-    .optional()
 }
 
-pub fn by_id(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<Option<Officer>> {
-    tx.query_row(
+pub fn by_id(tx: &Db<'_>, id: i64) -> Result<Option<Officer>, DbError> {
+    tx.query_opt(
         "SELECT id, codice_fiscale, name, active FROM officers WHERE id = ?1",
-        params![id],
+        &[id.into()],
         officer_from,
     )
-    .optional()
 }
 
 /// Opens a session after card authentication; `evidence` is the stored evidence document.
 pub fn open_session(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     officer_id: i64,
     evidence: &str,
     minutes: i64,
-) -> rusqlite::Result<i64> {
+) -> Result<i64, DbError> {
     let now = time::OffsetDateTime::now_utc();
     let expires = crate::envelope::asn1_time::rfc3339(now + time::Duration::minutes(minutes));
-    tx.execute(
-        "INSERT INTO sessions (officer_id, started_at, expires_at, evidence_sha256) VALUES (?1, ?2, ?3, ?4)",
-        params![officer_id, super::now_text(), expires, evidence],
-    )?;
-    Ok(tx.last_insert_rowid())
+    tx.query_row(
+        "INSERT INTO sessions (officer_id, started_at, expires_at, evidence_sha256) VALUES (?1, ?2, ?3, ?4)
+         RETURNING id",
+        &[
+            officer_id.into(),
+            super::now_text().as_str().into(),
+            expires.as_str().into(),
+            evidence.into(),
+        ],
+        |r| r.get(0),
+    )
 }
 
 /// The session if it exists, belongs to an active officer and has not expired.
-pub fn live_session(tx: &Transaction<'_>, session_id: i64) -> rusqlite::Result<Option<Session>> {
-    tx.query_row(
+pub fn live_session(tx: &Db<'_>, session_id: i64) -> Result<Option<Session>, DbError> {
+    tx.query_opt(
         "SELECT s.id, s.officer_id, s.expires_at FROM sessions s JOIN officers o ON o.id = s.officer_id
          WHERE s.id = ?1 AND o.active = 1 AND s.ended_at IS NULL AND s.expires_at > ?2",
-        params![session_id, super::now_text()],
+        &[session_id.into(), super::now_text().as_str().into()],
         |r| {
             Ok(Session {
                 id: r.get(0)?,
@@ -89,27 +93,24 @@ pub fn live_session(tx: &Transaction<'_>, session_id: i64) -> rusqlite::Result<O
             })
         },
     )
-    .optional()
 }
 
 /// Ends a session before it expires (logout). Returns whether a live session was ended.
-pub fn end_session(tx: &Transaction<'_>, session_id: i64) -> rusqlite::Result<bool> {
+pub fn end_session(tx: &Db<'_>, session_id: i64) -> Result<bool, DbError> {
     let changed = tx.execute(
         "UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
-        params![session_id, super::now_text()],
+        &[session_id.into(), super::now_text().as_str().into()],
     )?;
     Ok(changed == 1)
 }
 
 impl Store {
     pub fn officers(&self) -> Result<Vec<Officer>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, codice_fiscale, name, active FROM officers ORDER BY id")?;
-        let rows = stmt
-            .query_map([], officer_from)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(self.db().query_map(
+            "SELECT id, codice_fiscale, name, active FROM officers ORDER BY id",
+            &[],
+            officer_from,
+        )?)
     }
 }
 
@@ -120,29 +121,26 @@ impl Store {
         &self,
         session_id: i64,
     ) -> Result<Option<(Officer, Session)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT o.id, o.codice_fiscale, o.name, o.active, s.id, s.expires_at
+        Ok(self.db().query_opt(
+            "SELECT o.id, o.codice_fiscale, o.name, o.active, s.id, s.expires_at
                  FROM sessions s JOIN officers o ON o.id = s.officer_id
                  WHERE s.id = ?1 AND o.active = 1 AND s.expires_at > ?2",
-                params![session_id, super::now_text()],
-                |r| {
-                    Ok((
-                        Officer {
-                            id: r.get(0)?,
-                            codice_fiscale: r.get(1)?,
-                            name: r.get(2)?,
-                            active: r.get(3)?,
-                        },
-                        Session {
-                            id: r.get(4)?,
-                            officer_id: r.get(0)?,
-                            expires_at: r.get(5)?,
-                        },
-                    ))
-                },
-            )
-            .optional()?)
+            &[session_id.into(), super::now_text().as_str().into()],
+            |r| {
+                Ok((
+                    Officer {
+                        id: r.get(0)?,
+                        codice_fiscale: r.get(1)?,
+                        name: r.get(2)?,
+                        active: r.get(3)?,
+                    },
+                    Session {
+                        id: r.get(4)?,
+                        officer_id: r.get(0)?,
+                        expires_at: r.get(5)?,
+                    },
+                ))
+            },
+        )?)
     }
 }

@@ -1,29 +1,35 @@
 //! People, legal representatives and procuratori.
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use super::db::{Db, DbError};
 
 pub fn insert(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     cf: &str,
     surname: &str,
     name: &str,
     citizen: bool,
-) -> rusqlite::Result<i64> {
+) -> Result<i64, DbError> {
     let now = super::now_text();
-    tx.execute(
-        "INSERT INTO people (codice_fiscale, surname, name, citizen_since, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![cf, surname, name, citizen.then_some(now.as_str()), now],
-    )?;
-    Ok(tx.last_insert_rowid())
-}
-
-pub fn id_by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<i64>> {
     tx.query_row(
-        "SELECT id FROM people WHERE codice_fiscale = ?1",
-        params![cf],
+        "INSERT INTO people (codice_fiscale, surname, name, citizen_since, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         RETURNING id",
+        &[
+            cf.into(),
+            surname.into(),
+            name.into(),
+            citizen.then_some(now.as_str()).into(),
+            now.as_str().into(),
+        ],
         |r| r.get(0),
     )
-    .optional()
+}
+
+pub fn id_by_cf(tx: &Db<'_>, cf: &str) -> Result<Option<i64>, DbError> {
+    tx.query_opt(
+        "SELECT id FROM people WHERE codice_fiscale = ?1",
+        &[cf.into()],
+        |r| r.get(0),
+    )
 }
 
 /// "SURNAME NAME" of the person with this codice fiscale.
@@ -37,31 +43,32 @@ pub fn name_by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<Str
 }
 
 pub fn add_representative(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     company_id: i64,
     person_id: i64,
     role: &str,
     procura_sha256: Option<&str>,
-) -> rusqlite::Result<()> {
+) -> Result<(), DbError> {
     tx.execute(
         "INSERT INTO representatives (company_id, person_id, role, procura_sha256, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![company_id, person_id, role, procura_sha256, super::now_text()],
+        &[
+            company_id.into(),
+            person_id.into(),
+            role.into(),
+            procura_sha256.into(),
+            super::now_text().as_str().into(),
+        ],
     )?;
     Ok(())
 }
 
 /// Codici fiscali of the company's signatories: legal representatives, and procuratori
 /// (whose procura is on file, as the schema requires).
-pub fn signatories(
-    tx: &Transaction<'_>,
-    company_id: i64,
-) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut stmt = tx.prepare(
+pub fn signatories(tx: &Db<'_>, company_id: i64) -> Result<Vec<(String, String)>, DbError> {
+    tx.query_map(
         "SELECT p.codice_fiscale, r.role FROM representatives r JOIN people p ON p.id = r.person_id
          WHERE r.company_id = ?1 ORDER BY p.codice_fiscale",
-    )?;
-    let rows = stmt
-        .query_map(params![company_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+        &[company_id.into()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }

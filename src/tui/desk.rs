@@ -23,6 +23,9 @@ pub struct OfficerSession {
 
 pub struct Desk {
     pub store: Store,
+    /// Where the registry is (a file or a server), for the background jobs' own connections.
+    pub db: crate::store::Location,
+    /// What this desk's own files (the session token) are named after.
     pub db_path: PathBuf,
     pub data_dir: PathBuf,
     /// Where the file picker starts.

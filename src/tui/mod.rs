@@ -26,7 +26,7 @@ pub use desk::Desk;
 
 /// Where the desk works.
 pub struct Options {
-    pub db: PathBuf,
+    pub db: crate::store::Location,
     pub data_dir: PathBuf,
     pub lang: Lang,
 }
@@ -39,12 +39,13 @@ pub fn build(
     options: &Options,
     card: Box<dyn CardDesk>,
 ) -> Result<(App, std::sync::mpsc::Receiver<msg::Msg>), crate::store::StoreError> {
-    let store = Store::open(&options.db)?;
+    let store = Store::open_at(&options.db)?;
     let (mut jobs, rx) = worker::Jobs::new();
     jobs.start_card(card);
     let desk = Desk {
         store,
-        db_path: options.db.clone(),
+        db: options.db.clone(),
+        db_path: options.db.local_path().to_path_buf(),
         data_dir: options.data_dir.clone(),
         start_dir: std::env::current_dir().unwrap_or_else(|_| options.data_dir.clone()),
         lang: options.lang,

@@ -162,10 +162,10 @@ impl Jobs {
     }
 
     /// Recomputes the audit chain on a connection of its own.
-    pub fn audit_verify(&mut self, db: PathBuf) {
+    pub fn audit_verify(&mut self, db: crate::store::Location) {
         self.spawn("audit", move || {
             Msg::AuditChecked(
-                crate::store::Store::open(&db)
+                crate::store::Store::open_at(&db)
                     .and_then(|s| s.audit_verify())
                     .map_err(|e| e.to_string()),
             )

@@ -1,7 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+pub mod postgres;
+
+use std::path::{Path, PathBuf};
 
 /// `../shared/` beside the repository (or `SPORTELLO_SHARED`). Tests that need it fail
 /// loudly when it is missing: a skipped conformance test would check nothing.
@@ -62,12 +64,129 @@ pub fn manifest() -> Vec<ManifestRow> {
         .collect()
 }
 
+/// The engine a registry test runs on: every desk test runs on both (see `on_both_engines!`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Which PostgreSQL database serves a test folder (one per folder, made on first use).
+fn database_for(dir: &Path) -> String {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static BY_DIR: OnceLock<Mutex<HashMap<PathBuf, String>>> = OnceLock::new();
+    let mut map = BY_DIR
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    map.entry(dir.to_path_buf())
+        .or_insert_with(postgres::fresh_database)
+        .clone()
+}
+
+impl Backend {
+    /// What `--db` says for the registry of the test folder `dir`.
+    pub fn db_arg(self, dir: &Path) -> String {
+        match self {
+            Backend::Sqlite => dir.join("desk.db").display().to_string(),
+            Backend::Postgres => database_for(dir),
+        }
+    }
+
+    pub fn location(self, dir: &Path) -> sportello::store::Location {
+        sportello::store::Location::parse(&self.db_arg(dir), dir).expect("location")
+    }
+
+    /// Opens (creating on first use) the registry of the test folder `dir`.
+    pub fn open(self, dir: &Path) -> sportello::store::Store {
+        sportello::store::Store::open_at(&self.location(dir)).expect("open")
+    }
+
+    /// Runs `sql` behind the program's back as the database's owner/superuser, with the
+    /// append-only triggers out of the way: the tampering `audit verify` must still find.
+    /// Returns the error text when the engine refused.
+    pub fn tamper(self, dir: &Path, sql: &str) -> Result<(), String> {
+        match self {
+            Backend::Sqlite => {
+                let sql = format!(
+                    "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; {sql}"
+                );
+                raw_sqlite(dir, &sql)
+            }
+            Backend::Postgres => raw_postgres(
+                dir,
+                &format!("SET session_replication_role = replica; {sql}"),
+            ),
+        }
+    }
+
+    /// Runs `sql` as the owner with every rule of the schema in force.
+    pub fn raw(self, dir: &Path, sql: &str) -> Result<(), String> {
+        match self {
+            Backend::Sqlite => raw_sqlite(dir, sql),
+            Backend::Postgres => raw_postgres(dir, sql),
+        }
+    }
+}
+
+fn raw_sqlite(dir: &Path, sql: &str) -> Result<(), String> {
+    let out = std::process::Command::new("sqlite3")
+        .arg(dir.join("desk.db"))
+        .arg(sql)
+        .output()
+        .expect("the sqlite3 tool is needed (apt-get install sqlite3)");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    if out.status.success() && stderr.is_empty() {
+        Ok(())
+    } else {
+        Err(stderr)
+    }
+}
+
+fn raw_postgres(dir: &Path, sql: &str) -> Result<(), String> {
+    let mut client = ::postgres::Client::connect(&database_for(dir), ::postgres::NoTls)
+        .expect("connect as owner");
+    client.batch_execute(sql).map_err(|e| {
+        e.as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_else(|| e.to_string())
+    })
+}
+
+/// Generates `sqlite::NAME` and `postgres::NAME` tests from `fn NAME(backend: Backend)`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::common::Backend::Sqlite)
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::common::Backend::Postgres)
+            })*
+        }
+    };
+}
+
 /// A fresh desk database with its first officer and a live session for them, opened through
 /// the store as card login will (the card part is issue 4).
 pub fn officer_in_session(
     dir: &std::path::Path,
 ) -> (sportello::store::Store, sportello::registry::SessionRef) {
-    let mut store = sportello::store::Store::open(&dir.join("desk.db")).expect("open");
+    officer_in_session_on(Backend::Sqlite, dir)
+}
+
+/// `officer_in_session` on the chosen engine.
+pub fn officer_in_session_on(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> (sportello::store::Store, sportello::registry::SessionRef) {
+    let mut store = backend.open(dir);
     let officer =
         sportello::registry::add_officer(&mut store, None, "BNCGNN70C15L219B", "Giovanni Bianchi")
             .expect("bootstrap officer");

@@ -34,7 +34,7 @@ impl Audit {
             check: None,
         };
         screen.load(desk);
-        desk.jobs.audit_verify(desk.db_path.clone());
+        desk.jobs.audit_verify(desk.db.clone());
         screen
     }
 
@@ -99,7 +99,7 @@ impl Screen for Audit {
             KeyCode::Char('v') => {
                 self.check = None;
                 self.load(desk);
-                desk.jobs.audit_verify(desk.db_path.clone());
+                desk.jobs.audit_verify(desk.db.clone());
             }
             _ => {}
         }
