@@ -652,7 +652,7 @@ fn the_desk_forms_save_through_the_registry() {
 
     let (mut app, rx) = tui::build(
         &tui::Options {
-            db,
+            db: sportello::store::Location::Sqlite(db),
             data_dir: dir.path().to_path_buf(),
             lang: Lang::It,
         },

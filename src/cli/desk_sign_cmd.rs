@@ -70,7 +70,7 @@ fn key_label(source: &KeySource) -> String {
     }
 }
 
-pub fn run(args: &SignAtDeskArgs, db: &Path, data_dir: &Path, lang: Lang) -> i32 {
+pub fn run(args: &SignAtDeskArgs, db: &crate::store::Location, data_dir: &Path, lang: Lang) -> i32 {
     let mut store = match open(db, lang) {
         Ok(s) => s,
         Err(code) => return code,

@@ -65,11 +65,12 @@ pub fn run(command: &TrustCommand, data_dir: &Path, db: &Location, lang: Lang) -
             if !*online {
                 return report_out_of_date(data_dir, lotl_url, now, *json, lang);
             }
-            let mut desk = match crate::store::Store::open(db) {
+            let mut desk = match crate::store::Store::open_at(db) {
                 Ok(d) => d,
                 Err(e) => return fail(lang, &e),
             };
-            let session = crate::store::read_session_file(db).map(crate::registry::SessionRef);
+            let session =
+                crate::store::read_session_file(db.local_path()).map(crate::registry::SessionRef);
             let authorized = match crate::registry::authorize_trust_change(&mut desk, session) {
                 Ok(s) => s,
                 Err(e) => return refused(&e, lang),

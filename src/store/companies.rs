@@ -214,18 +214,22 @@ impl Store {
 
 /// Replaces the company's declared kinds.
 pub fn replace_kinds(
-    tx: &Transaction<'_>,
+    tx: &Db<'_>,
     company_id: i64,
     kinds: &[(String, Option<String>)],
-) -> rusqlite::Result<()> {
+) -> Result<(), DbError> {
     tx.execute(
         "DELETE FROM company_kinds WHERE company_id = ?1",
-        params![company_id],
+        &[company_id.into()],
     )?;
     for (kind, register) in kinds {
         tx.execute(
             "INSERT INTO company_kinds (company_id, kind, register_details) VALUES (?1, ?2, ?3)",
-            params![company_id, kind, register],
+            &[
+                company_id.into(),
+                kind.as_str().into(),
+                register.as_deref().into(),
+            ],
         )?;
     }
     Ok(())

@@ -33,13 +33,12 @@ pub fn id_by_cf(tx: &Db<'_>, cf: &str) -> Result<Option<i64>, DbError> {
 }
 
 /// "SURNAME NAME" of the person with this codice fiscale.
-pub fn name_by_cf(tx: &Transaction<'_>, cf: &str) -> rusqlite::Result<Option<String>> {
-    tx.query_row(
+pub fn name_by_cf(tx: &Db<'_>, cf: &str) -> Result<Option<String>, DbError> {
+    tx.query_opt(
         "SELECT surname || ' ' || name FROM people WHERE codice_fiscale = ?1",
-        params![cf],
+        &[cf.into()],
         |r| r.get(0),
     )
-    .optional()
 }
 
 pub fn add_representative(
