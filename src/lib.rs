@@ -9,6 +9,7 @@ pub mod envelope;
 pub mod i18n;
 pub mod identity;
 pub mod logging;
+pub mod pdf;
 pub mod registry;
 pub mod store;
 pub mod trust;
