@@ -809,3 +809,4 @@ pub mod tui_text {
     pub const CANNOT_OPEN_DB: Text =
         Text::new("Impossibile aprire l'archivio", "Cannot open the database");
 }
+pub mod report_text;

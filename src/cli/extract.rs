@@ -44,10 +44,13 @@ pub fn extract_document(data: &[u8], dir: &Path, name: &str) -> Result<PathBuf, 
     if target.exists() {
         return Err(ExtractError::Exists(target));
     }
+    // Unique per call too: a batch extracts on several threads at once.
+    static PARTIALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let partial = dir.join(format!(
-        ".{}.partial-{}",
+        ".{}.partial-{}-{}",
         safe_name.to_string_lossy(),
-        std::process::id()
+        std::process::id(),
+        PARTIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
