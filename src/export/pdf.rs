@@ -100,7 +100,7 @@ fn signature_section(flow: &mut Flow, sig: &SignatureReport, lang: Lang) {
     flow.row(t::SIGNING_TIME.get(lang), &when);
     flow.row(r::PDF_TIMESTAMP.get(lang), &sig.checks.timestamp.message);
     flow.row(
-        t::CHECK_CRYPTO.get(lang),
+        r::PDF_ALGORITHMS.get(lang),
         &format!("{}, {}", sig.digest_algorithm, sig.signature_algorithm),
     );
     // The checks that did not pass, with their detail.

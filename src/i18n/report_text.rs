@@ -51,6 +51,7 @@ pub const PDF_TIMESTAMP: Text = Text::new("Marca temporale", "Time-stamp");
 pub const PDF_NO_TIMESTAMP: Text = Text::new("nessuna", "none");
 pub const PDF_SIGNATURES: Text = Text::new("Firme", "Signatures");
 pub const PDF_NO_SIGNATURES: Text = Text::new("Nessuna firma leggibile.", "No readable signature.");
+pub const PDF_ALGORITHMS: Text = Text::new("Algoritmi", "Algorithms");
 pub const PDF_REASON: Text = Text::new("Motivo", "Reason");
 pub const PDF_TRUST_LISTS: Text = Text::new("Elenco di fiducia usato", "Trusted list used");
 pub const PDF_NO_TRUST_LIST: Text = Text::new(
