@@ -4,17 +4,22 @@
 #   1. one 170 KB Aruba-style file, the Italian Trusted List imported;
 #   2. a folder of 1,000 files of 84-262 KB (corpus files copied), in files per second;
 #   3. a 1 GB envelope against `openssl dgst -sha256` over the same bytes, with the heap
-#      peak (RssAnon) of sportello.
+#      peak (RssAnon) of sportello. SKIP_1GB=1 leaves this part out.
 # Each figure is the best of RUNS runs (default 5): the machine may be shared.
-# Usage: benches/compare.sh   (needs openssl, python3-venv; reads ../shared or $SPORTELLO_SHARED)
+# Usage: [RUNS=5] [SPORTELLO_BIN=path] benches/compare.sh   (needs openssl, python3-venv; reads ../shared or $SPORTELLO_SHARED)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${SPORTELLO_SHARED:-../shared}
 runs=${RUNS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cargo build --release --quiet
-bin=$PWD/target/release/sportello
+# SPORTELLO_BIN: an already built binary (default: build the release binary).
+if [ -n "${SPORTELLO_BIN:-}" ]; then
+  bin=$SPORTELLO_BIN
+else
+  cargo build --release --quiet
+  bin=$PWD/target/release/sportello
+fi
 export SPORTELLO_DATA_DIR=$work/data
 "$bin" trust import "$shared/trust/EU-LOTL_seq332_2023-09-27.xml" \
   "$shared/trust/TSL-IT_seq194_2023-09-26.xml" >/dev/null
@@ -83,6 +88,7 @@ rs=$(rate 1000 "$s"); ro=$(rate "$n_ossl" "$o"); rp=$(rate "$n_py" "$p")
 echo "sportello $rs files/s | openssl cms -verify $ro files/s ($n_ossl files) | pyHanko $rp files/s ($n_py files)"
 echo "sportello/openssl = $(ratio "$rs" "$ro")x, sportello/pyHanko = $(ratio "$rs" "$rp")x"
 
+[ -n "${SKIP_1GB:-}" ] && exit 0
 echo "== 3. a 1 GB envelope (BER, chunked) against openssl dgst -sha256"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
   -subj "/CN=SPORTELLO TEST - NON VALIDO/serialNumber=TINIT-RSSMRA80A01H501U" -days 30 2>/dev/null
