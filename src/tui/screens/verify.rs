@@ -304,9 +304,10 @@ impl Screen for Verify {
                 keys::main("↑↓", t::KEY_MOVE),
                 keys::main("x", t::KEY_EXTRACT),
                 keys::main("d", t::KEY_AT_DATE),
-                keys::main("p", rt::KEY_PRINT),
                 keys::main("o", t::KEY_OTHER_FILE),
                 keys::main("Esc", t::KEY_BACK),
+                // Last, so the keys that were there keep their place on an 80-column screen.
+                keys::main("p", rt::KEY_PRINT),
             ],
         }
     }
