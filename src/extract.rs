@@ -71,7 +71,13 @@ pub fn extract_document(data: &[u8], dir: &Path, name: &str) -> Result<PathBuf, 
 
 /// A new owner-only file beside the target, to be published with [`publish`].
 fn create_partial(dir: &Path, name: &str) -> Result<(PathBuf, fs::File), ExtractError> {
-    let partial = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    // Unique per call too: a batch extracts on several threads at once.
+    static PARTIALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let partial = dir.join(format!(
+        ".{name}.partial-{}-{}",
+        std::process::id(),
+        PARTIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -1090,3 +1090,4 @@ pub mod sign_text {
         }
     }
 }
+pub mod report_text;

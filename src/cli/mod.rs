@@ -7,8 +7,8 @@ mod desk_cmd;
 mod desk_sign_cmd;
 pub(crate) use crate::extract;
 pub(crate) mod human;
-mod input;
 mod login_cmd;
+mod progress;
 mod sign_cmd;
 mod token_cmd;
 mod trust_cmd;
@@ -77,12 +77,14 @@ pub enum DbCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Verify signed files (.p7m, .p7s, .m7m, .tsd, .tsr).
+    /// Verify signed files (.p7m, .p7s, .m7m, .tsd, .tsr) or whole folders of them.
     Verify(VerifyArgs),
     /// The registry itself: status, a PostgreSQL registry for the office's desks, copying a
     /// desk's SQLite registry into it.
     #[command(subcommand)]
     Db(DbCommand),
+    /// The printable verification report (PDF) of signed files.
+    Report(ReportArgs),
     /// Manage trust anchors: the EU Trusted List of Italy and extra certificates.
     #[command(subcommand)]
     Trust(TrustCommand),
@@ -406,7 +408,41 @@ pub struct VerifyArgs {
     /// `FILE.tsr` beside the file is read without asking.
     #[arg(long = "timestamp", value_name = "TSR")]
     pub timestamps: Vec<PathBuf>,
-    /// Files to verify.
+    /// Also the files in sub-folders of a folder given.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+    /// Files verified at the same time (default: the number of cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Write the batch report to FILE: .json, .csv or .pdf by its extension.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Overwrite the --report file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Files or folders to verify (every file in a folder is tried).
+    #[arg(required = true, value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The printable report (PDF) to write.
+    #[arg(long, value_name = "OUT.pdf")]
+    pub pdf: PathBuf,
+    /// Overwrite OUT.pdf if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Trust anchors: a PEM bundle, a DER certificate or a folder of them (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
+    /// Validate as of this time ("verifica alla data"): RFC 3339, or a date.
+    #[arg(long, value_name = "DATE", value_parser = parse_when)]
+    pub at: Option<time::OffsetDateTime>,
+    /// Also the files in sub-folders of a folder given.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+    /// Signed files or folders to put in the report.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
@@ -463,6 +499,7 @@ pub fn run(cli: Cli) -> i32 {
     match command {
         Command::Verify(args) => verify_cmd::run(&args, &data_dir, lang),
         Command::Db(command) => db_cmd::run(&command, &db, &data_dir, lang),
+        Command::Report(args) => verify_cmd::report(&args, &data_dir, lang),
         Command::Trust(command) => trust_cmd::run(&command, &data_dir, &db, lang),
         Command::Officer(command) => desk_cmd::officer(&command, &db, lang),
         Command::Company(command) => desk_cmd::company(&command, &db, lang),

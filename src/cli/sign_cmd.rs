@@ -16,8 +16,9 @@ use crate::trust::store::Store;
 use crate::verify::SignatureReport;
 
 use super::card_cmd::{choose_reader, fail, read_pin};
+use super::exit;
 use super::extract::{write_new_file, ExtractError};
-use super::{exit, input};
+use crate::batch::read as input;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("mode").args(["cosign", "countersign", "wrap"]))]

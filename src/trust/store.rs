@@ -1,8 +1,9 @@
 //! The imported trust store in the user's data directory: the EU list of lists, national
 //! Trusted Lists whose signature was checked on import, and extra anchors the office added.
 //!
-//! Layout: `<data>/trust/lotl.xml`, `<data>/trust/lists/<territory>.xml`,
-//! `<data>/trust/anchors/<sha256>.der`. Files are readable by the owner only.
+//! Layout: `<data>/trust/lotl.xml`, `<data>/trust/lists/<territory>.xml` with its compact
+//! form `<territory>.compact` (see `compact`), `<data>/trust/anchors/<sha256>.der`. Files are
+//! readable by the owner only.
 
 use std::fs;
 use std::io::Write;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 use super::anchors::{certificates_in, Anchor, AnchorError, TrustStore};
+use super::compact::{CompactList, SourceFile};
 use super::shipped::pinned_lotl_signers;
 use super::tsl::{list_pointers, parse_trusted_list, ServiceType, TrustedList, TslError};
 use super::xmldsig::{verify_list_signature, XmlSignatureError};
@@ -21,6 +23,9 @@ use crate::crypto::digest::digest;
 pub const SIGNATURE_SERVICES: [ServiceType; 1] = [ServiceType::CaQc];
 /// Service types whose certificates anchor time-stamps (and only time-stamps).
 pub const TIMESTAMP_SERVICES: [ServiceType; 2] = [ServiceType::TsaQtst, ServiceType::TsaTssQc];
+
+/// Extension of the compact file of a list's time-stamping anchors.
+const TSA_COMPACT: &str = "tsa.compact";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -324,7 +329,9 @@ impl Store {
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .collect();
-        write_private(&self.lists_dir().join(format!("{territory}.xml")), bytes)?;
+        let xml_path = self.lists_dir().join(format!("{territory}.xml"));
+        write_private(&xml_path, bytes)?;
+        self.write_compact(&xml_path, bytes, &list)?;
         Ok(Imported {
             path: path.display().to_string(),
             kind: "trusted-list",
@@ -394,22 +401,57 @@ impl Store {
         Ok(stale)
     }
 
-    /// The imported national lists.
-    pub fn lists(&self) -> Result<Vec<TrustedList>, StoreError> {
-        let dir = self.lists_dir();
-        let Ok(entries) = fs::read_dir(&dir) else {
-            return Ok(Vec::new());
+    /// The files of the imported national lists, in name order.
+    fn list_paths(&self) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(self.lists_dir()) else {
+            return Vec::new();
         };
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.retain(|p| p.extension().is_some_and(|e| e == "xml"));
         paths.sort();
         paths
-            .into_iter()
-            .map(|path| {
-                let bytes = fs::read(&path).map_err(io(&path))?;
-                parse_trusted_list(&bytes).map_err(|source| StoreError::List { path, source })
-            })
+    }
+
+    fn read_list(path: &Path) -> Result<TrustedList, StoreError> {
+        let bytes = fs::read(path).map_err(io(path))?;
+        parse_trusted_list(&bytes).map_err(|source| StoreError::List {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// The imported national lists.
+    pub fn lists(&self) -> Result<Vec<TrustedList>, StoreError> {
+        self.list_paths()
+            .iter()
+            .map(|path| Self::read_list(path))
             .collect()
+    }
+
+    /// Writes the compact form of the list just written at `xml_path` (see `compact`).
+    fn write_compact(
+        &self,
+        xml_path: &Path,
+        bytes: &[u8],
+        list: &TrustedList,
+    ) -> Result<(), StoreError> {
+        let (len, modified_ns) = SourceFile::stat(xml_path).ok_or_else(|| StoreError::Io {
+            path: xml_path.to_path_buf(),
+            source: std::io::Error::other("cannot read the file's size and time"),
+        })?;
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(&digest(DigestAlgorithm::Sha256, bytes));
+        let source = SourceFile {
+            len,
+            modified_ns,
+            sha256,
+        };
+        // Two compact files: the anchors of signatures, and those of time-stamps (TSA
+        // services), each checked against the same list file when read.
+        let tsa = CompactList::of(list, &list.anchors(&TIMESTAMP_SERVICES), source.clone());
+        write_private(&xml_path.with_extension(TSA_COMPACT), &tsa.encode())?;
+        let compact = CompactList::of(list, &list.anchors(&SIGNATURE_SERVICES), source);
+        write_private(&xml_path.with_extension("compact"), &compact.encode())
     }
 
     pub fn status(&self, now: OffsetDateTime) -> Result<Vec<ListStatus>, StoreError> {
@@ -433,7 +475,26 @@ impl Store {
     pub fn load(&self, now: OffsetDateTime) -> Result<(TrustStore, Vec<StaleList>), StoreError> {
         let mut store = TrustStore::default();
         let mut warnings = Vec::new();
-        for list in self.lists()? {
+        for path in self.list_paths() {
+            // The compact form written at import, while it still matches the list file.
+            let compact = CompactList::read_matching(&path.with_extension("compact"), &path);
+            let tsa = CompactList::read_matching(&path.with_extension(TSA_COMPACT), &path);
+            if let (Some(compact), Some(tsa)) = (compact, tsa) {
+                if compact.is_stale(now) {
+                    warnings.push(StaleList {
+                        territory: compact.territory.clone(),
+                        sequence_number: compact.sequence_number,
+                        next_update: compact
+                            .next_update
+                            .map(crate::envelope::asn1_time::rfc3339)
+                            .unwrap_or_default(),
+                    });
+                }
+                store.anchors.extend(compact.anchors());
+                store.timestamp_anchors.extend(tsa.anchors());
+                continue;
+            }
+            let list = Self::read_list(&path)?;
             warnings.extend(StaleList::of(&list, now));
             store.anchors.extend(list.anchors(&SIGNATURE_SERVICES));
             store

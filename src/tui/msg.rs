@@ -41,6 +41,8 @@ pub enum Msg {
     Verified(Box<Result<Verified, String>>),
     AuditChecked(Result<ChainCheck, String>),
     Trust(Result<TrustSummary, String>),
+    /// The printable report was written (its path), or why not.
+    Printed(Result<PathBuf, String>),
 }
 
 impl Msg {

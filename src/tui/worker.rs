@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
 use crate::i18n::{stale_list_warning, Lang};
-use crate::verify::{verify_bytes, VerifyOptions};
+use crate::verify::{verify_bytes, Report, VerifyOptions};
 
 use super::card_desk::{CardDesk, PinBuffer};
 use super::msg::{Msg, TrustSummary, Verified};
@@ -161,6 +161,13 @@ impl Jobs {
         });
     }
 
+    /// Writes the printable report of `report` to `out` (never over an existing file).
+    pub fn print_report(&mut self, report: Report, out: PathBuf, data_dir: PathBuf, lang: Lang) {
+        self.spawn("print", move || {
+            Msg::Printed(print_report(&report, &out, &data_dir, lang).map(|()| out))
+        });
+    }
+
     /// Recomputes the audit chain on a connection of its own.
     pub fn audit_verify(&mut self, db: crate::store::Location) {
         self.spawn("audit", move || {
@@ -224,6 +231,21 @@ fn verify_file(
             .map(|s| stale_list_warning(&s.territory, s.sequence_number, &s.next_update, lang))
             .collect(),
     })
+}
+
+fn print_report(report: &Report, out: &Path, data_dir: &Path, lang: Lang) -> Result<(), String> {
+    let now = time::OffsetDateTime::now_utc();
+    let context = crate::export::Context {
+        lang,
+        lists: crate::trust::store::Store::open(data_dir)
+            .status(now)
+            .unwrap_or_default(),
+        produced_at: crate::envelope::asn1_time::rfc3339(now.replace_nanosecond(0).unwrap_or(now)),
+    };
+    crate::export::pdf::encode(std::slice::from_ref(report), &context)
+        .map_err(crate::export::ExportError::from)
+        .and_then(|bytes| crate::export::write_new(out, &bytes, false))
+        .map_err(|e| e.to_string())
 }
 
 /// Waits up to `timeout` for one message (the event loop's idle wait).

@@ -86,6 +86,36 @@ struct ContentDigests<'a> {
 }
 
 impl<'a> ContentDigests<'a> {
+    /// Computes the digests of every algorithm in `algs` not yet cached in one read of the
+    /// content: each chunk is fed to all the hashers while it is in the cache.
+    fn prefill(&mut self, algs: &[DigestAlgorithm]) {
+        let Some(content) = self.content else {
+            return;
+        };
+        let mut wanted: Vec<DigestAlgorithm> = Vec::new();
+        for alg in algs {
+            if !self.cache.contains_key(alg) && !wanted.contains(alg) {
+                wanted.push(*alg);
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        let mut hashers: Vec<Hasher> = wanted.iter().map(|alg| Hasher::new(*alg)).collect();
+        let walked = content.for_each_chunk(|chunk| {
+            for hasher in &mut hashers {
+                hasher.update(chunk);
+            }
+        });
+        for (alg, hasher) in wanted.into_iter().zip(hashers) {
+            let result = match &walked {
+                Ok(()) => Ok(hasher.finalize()),
+                Err(e) => Err(e.to_string()),
+            };
+            self.cache.insert(alg, result);
+        }
+    }
+
     fn get(&mut self, alg: DigestAlgorithm) -> Option<Result<Vec<u8>, String>> {
         let content = self.content?;
         Some(
@@ -766,6 +796,15 @@ fn judge_level<'a>(
         content: level.content,
         cache: HashMap::new(),
     };
+    // One read of the content for the signers' algorithms and the report's SHA-256.
+    let wanted: Vec<DigestAlgorithm> = level
+        .signed_data
+        .signer_infos
+        .iter()
+        .filter_map(|si| DigestAlgorithm::from_oid(&si.digest_algorithm.oid))
+        .chain([DigestAlgorithm::Sha256])
+        .collect();
+    digests.prefill(&wanted);
     for (n, si) in level.signed_data.signer_infos.iter().enumerate() {
         judge.signature(
             si,
@@ -791,6 +830,7 @@ fn judge_level<'a>(
 
 fn failed_report(
     file: &str,
+    file_sha256: Vec<u8>,
     data: &[u8],
     opts: &VerifyOptions<'_>,
     error: &EnvelopeError,
@@ -798,7 +838,7 @@ fn failed_report(
     Report {
         schema: SCHEMA,
         file: file.to_string(),
-        sha256: hex::encode(digest(DigestAlgorithm::Sha256, data)),
+        sha256: hex::encode(file_sha256),
         size: data.len() as u64,
         encodings: Vec::new(),
         warnings: Vec::new(),
@@ -814,6 +854,11 @@ fn failed_report(
     }
 }
 
+/// From this size on, the file's own SHA-256 is computed on a second thread while the
+/// envelope is read and its content hashed: the two digests cover different byte ranges, so
+/// each needs its own pass, and a large file then costs about one pass of wall time.
+const PARALLEL_FILE_HASH: usize = 8 << 20;
+
 /// Judges the bytes of one file. Never panics; an unreadable file is a TOTAL_FAILED report.
 pub fn verify_bytes(file: &str, data: &[u8], opts: &VerifyOptions<'_>) -> Report {
     verify_with_tokens(file, data, &[], opts)
@@ -827,10 +872,34 @@ pub fn verify_with_tokens(
     detached: &[&[u8]],
     opts: &VerifyOptions<'_>,
 ) -> Report {
+    let file_sha256 = || digest(DigestAlgorithm::Sha256, data);
+    if data.len() < PARALLEL_FILE_HASH {
+        return judge_file(file, data, detached, opts, file_sha256);
+    }
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("file-sha256".into())
+            .spawn_scoped(scope, file_sha256);
+        match spawned {
+            Ok(handle) => judge_file(file, data, detached, opts, move || {
+                handle.join().unwrap_or_else(|_| file_sha256())
+            }),
+            Err(_) => judge_file(file, data, detached, opts, file_sha256),
+        }
+    })
+}
+
+fn judge_file(
+    file: &str,
+    data: &[u8],
+    detached: &[&[u8]],
+    opts: &VerifyOptions<'_>,
+    file_sha256: impl FnOnce() -> Vec<u8>,
+) -> Report {
     let buffers = envelope::Buffers::new();
     let env = match envelope::open(data, &buffers) {
         Ok(env) => env,
-        Err(e) => return failed_report(file, data, opts, &e),
+        Err(e) => return failed_report(file, file_sha256(), data, opts, &e),
     };
     let tsa = TsaTrust::new(opts.trust);
     let mut outer: Vec<TokenFinding> = env
@@ -902,7 +971,7 @@ pub fn verify_with_tokens(
     let mut report = Report {
         schema: SCHEMA,
         file: file.to_string(),
-        sha256: hex::encode(digest(DigestAlgorithm::Sha256, data)),
+        sha256: hex::encode(file_sha256()),
         size: data.len() as u64,
         encodings,
         warnings,

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use super::verify_tree::{self, Node};
 use super::{Action, Screen};
 use crate::extract::{extract_document, ExtractError};
-use crate::i18n::{cli_text, outcome_word, tui_text as t, verify_text as vt};
+use crate::i18n::{cli_text, outcome_word, report_text as rt, tui_text as t, verify_text as vt};
 use crate::tui::desk::Desk;
 use crate::tui::keys::{self, KeyHelp};
 use crate::tui::msg::{Msg, Verified};
@@ -92,6 +92,7 @@ impl Picker {
 enum Purpose {
     Extract,
     AtDate,
+    Print,
 }
 
 enum Stage {
@@ -163,6 +164,19 @@ impl Verify {
                 Notice::error(format!("{} ({e})", desk.t(text)))
             }
         });
+    }
+
+    /// The PDF is written on a worker thread: the screen stays responsive meanwhile.
+    fn print(&mut self, out: &str, desk: &mut Desk) {
+        let Some(report) = self.verified().map(|v| v.report.clone()) else {
+            return;
+        };
+        if out.is_empty() {
+            return;
+        }
+        self.notice = Some(Notice::ok(desk.t(rt::PRINTING).to_string()));
+        desk.jobs
+            .print_report(report, PathBuf::from(out), desk.data_dir.clone(), desk.lang);
     }
 
     fn draw_picker(&mut self, frame: &mut Frame, area: Rect, desk: &Desk) {
@@ -294,6 +308,8 @@ impl Screen for Verify {
                 keys::main("d", t::KEY_AT_DATE),
                 keys::main("o", t::KEY_OTHER_FILE),
                 keys::main("Esc", t::KEY_BACK),
+                // Last, so the keys that were there keep their place on an 80-column screen.
+                keys::main("p", rt::KEY_PRINT),
             ],
         }
     }
@@ -307,6 +323,7 @@ impl Screen for Verify {
             match outcome {
                 Outcome::Open | Outcome::Cancelled | Outcome::Confirmed(_) => {}
                 Outcome::Text(Purpose::Extract, dir) => self.extract(&dir, desk),
+                Outcome::Text(Purpose::Print, out) => self.print(out.trim(), desk),
                 Outcome::Text(Purpose::AtDate, text) => {
                     match crate::i18n::when::parse_when(text.trim()) {
                         Ok(at) => {
@@ -358,6 +375,29 @@ impl Screen for Verify {
                             &dir,
                         ));
                     }
+                    KeyCode::Char('p') if self.verified().is_some() => {
+                        let suggested = self
+                            .verified()
+                            .map(|v| {
+                                let name = v
+                                    .path
+                                    .file_name()
+                                    .map(|n| n.to_string_lossy().into_owned())
+                                    .unwrap_or_default();
+                                self.picker
+                                    .dir
+                                    .join(format!("{name}.rapporto.pdf"))
+                                    .display()
+                                    .to_string()
+                            })
+                            .unwrap_or_default();
+                        self.modal = Some(Modal::prompt(
+                            Purpose::Print,
+                            desk.t(rt::PRINT_TITLE),
+                            desk.t(rt::PRINT_HINT),
+                            &suggested,
+                        ));
+                    }
                     KeyCode::Char('d') if self.verified().is_some() => {
                         self.modal = Some(Modal::prompt(
                             Purpose::AtDate,
@@ -373,7 +413,18 @@ impl Screen for Verify {
         Action::None
     }
 
-    fn update(&mut self, msg: &Msg, _desk: &mut Desk) -> Action {
+    fn update(&mut self, msg: &Msg, desk: &mut Desk) -> Action {
+        if let Msg::Printed(result) = msg {
+            self.notice = Some(match result {
+                Ok(path) => Notice::ok(format!(
+                    "{}: {}",
+                    desk.t(rt::REPORT_WRITTEN),
+                    path.display()
+                )),
+                Err(e) => Notice::error(format!("{} ({e})", desk.t(rt::REPORT_FAILED))),
+            });
+            return Action::None;
+        }
         if let (Msg::Verified(result), Stage::Running(path)) = (msg, &self.stage) {
             let mine = match result.as_ref() {
                 Ok(v) => &v.path == path,
