@@ -31,7 +31,9 @@ else
   started=$(date +%s)
   cargo run --quiet --locked --example package_assets -- target/assets
   # Stripped: the release profile keeps line tables for backtraces (debug = 1), 4x the size.
-  cargo deb --locked --strip
+  # SPORTELLO_DEB_PROFILE=dev packages the test build (dependencies optimised as in every
+  # build): CI checks the packaging without a second full compilation; offices get release.
+  cargo deb --locked --strip --profile "${SPORTELLO_DEB_PROFILE:-release}"
   built=$(date +%s)
   deb=$(ls -t target/debian/sportello_*.deb | head -1)
   echo "built in $(( built - started )) s"
