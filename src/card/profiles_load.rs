@@ -464,8 +464,14 @@ impl Profiles {
         Ok(())
     }
 
+    /// Every profile in order of preference: a later layer (the office's folder,
+    /// `$SPORTELLO_CARD_PROFILES`) before the built-in ones, load order among equals. Whoever
+    /// looks for "the first profile that…" (a token's PIN rule, a module's profile) gets the
+    /// office's own one.
     pub fn iter(&self) -> impl Iterator<Item = &Profile> {
-        self.entries.iter().map(|e| &e.profile)
+        let mut entries: Vec<&Entry> = self.entries.iter().collect();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.rank));
+        entries.into_iter().map(|e| &e.profile)
     }
 
     pub fn get(&self, id: &str) -> Option<&Profile> {
