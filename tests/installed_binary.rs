@@ -20,11 +20,19 @@ struct Installed {
     cwd: tempfile::TempDir,
 }
 
+/// Copies are written under the write lock and programs started under the read lock: a child
+/// forked by one test while another test still has its copy open for writing would hold that
+/// descriptor until it execs, and the other test's exec would fail with "Text file busy".
+static COPY_OR_SPAWN: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 impl Installed {
     fn new() -> Installed {
         let bin = tempfile::tempdir().expect("bin dir");
         let exe = bin.path().join("sportello");
-        std::fs::copy(env!("CARGO_BIN_EXE_sportello"), &exe).expect("copy the program");
+        {
+            let _copying = COPY_OR_SPAWN.write().unwrap_or_else(|e| e.into_inner());
+            std::fs::copy(env!("CARGO_BIN_EXE_sportello"), &exe).expect("copy the program");
+        }
         Installed {
             _bin: bin,
             exe,
@@ -58,7 +66,10 @@ impl Installed {
 
     fn run_with(&self, mut cmd: Command, stdin: &str) -> (i32, String, String) {
         use std::io::Write;
-        let mut child = cmd.spawn().expect("run the copied program");
+        let mut child = {
+            let _spawning = COPY_OR_SPAWN.read().unwrap_or_else(|e| e.into_inner());
+            cmd.spawn().expect("run the copied program")
+        };
         child
             .stdin
             .take()
