@@ -310,49 +310,11 @@ fn an_untrusted_signer_is_refused_before_the_pin() {
 /// nomination is submitted with the card evidence and approved without identity documents.
 #[test]
 fn the_delegation_form_signed_at_the_desk() {
-    use sportello::registry::{self, people, CompanyRequest};
     let s = setup(HolderOptions::default());
     let data = s.dir.path().join("data");
     std::fs::create_dir_all(&data).expect("data dir");
     let db = data.join("desk.db");
-    {
-        let (mut store, session) = common::officer_in_session(&data);
-        let request = CompanyRequest {
-            codice_fiscale: "00743110157",
-            name: "ACME S.p.A.",
-            registered_office: None,
-            pec: None,
-            kinds: vec![("datore-privato".into(), None)],
-        };
-        registry::register_company(&mut store, Some(session), &request).expect("company");
-        people::add_person(
-            &mut store,
-            Some(session),
-            "RSSMRA80A01H501U",
-            "ROSSI",
-            "MARIO",
-            false,
-        )
-        .expect("rep");
-        people::add_person(
-            &mut store,
-            Some(session),
-            "VRDLCU85M41F205J",
-            "VERDI",
-            "LUCIA",
-            true,
-        )
-        .expect("admin");
-        people::add_representative(
-            &mut store,
-            Some(session),
-            "00743110157",
-            "RSSMRA80A01H501U",
-            None,
-        )
-        .expect("legal rep");
-        sportello::store::write_session_file(&db, session.0).expect("session file");
-    }
+    common::acme_with_its_legal_representative(&data, &db);
     let claim = rig::claim_reader();
     let handle = s.insert(&claim, |_| {});
     let run = |args: &[&str]| {

@@ -195,3 +195,46 @@ pub fn officer_in_session_on(
         .expect("session");
     (store, sportello::registry::SessionRef(session))
 }
+
+/// A desk in `data` (database `db`) with an officer in session (its session file written),
+/// the company ACME S.p.A., its legal representative MARIO ROSSI (the test PKI's signer) and
+/// LUCIA VERDI, citizen, the administrator to be named: the counter where a form is signed.
+pub fn acme_with_its_legal_representative(data: &Path, db: &Path) {
+    use sportello::registry::{self, people, CompanyRequest};
+    let (mut store, session) = officer_in_session(data);
+    let request = CompanyRequest {
+        codice_fiscale: "00743110157",
+        name: "ACME S.p.A.",
+        registered_office: None,
+        pec: None,
+        kinds: vec![("datore-privato".into(), None)],
+    };
+    registry::register_company(&mut store, Some(session), &request).expect("company");
+    people::add_person(
+        &mut store,
+        Some(session),
+        "RSSMRA80A01H501U",
+        "ROSSI",
+        "MARIO",
+        false,
+    )
+    .expect("rep");
+    people::add_person(
+        &mut store,
+        Some(session),
+        "VRDLCU85M41F205J",
+        "VERDI",
+        "LUCIA",
+        true,
+    )
+    .expect("admin");
+    people::add_representative(
+        &mut store,
+        Some(session),
+        "00743110157",
+        "RSSMRA80A01H501U",
+        None,
+    )
+    .expect("legal rep");
+    sportello::store::write_session_file(db, session.0).expect("session file");
+}
